@@ -1,0 +1,79 @@
+import { Agent, request } from 'undici';
+
+/** How much of a response body is kept for the failure message. */
+export const MAX_RESPONSE_EXCERPT_BYTES = 4 * 1024;
+
+export interface OutgoingRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** Total budget for connecting, sending and reading the response. */
+  timeoutMs: number;
+  /** Aborts the request early, for example when the activity is cancelled. */
+  signal?: AbortSignal;
+}
+
+export type OutgoingResponse =
+  | { kind: 'response'; statusCode: number; bodyExcerpt: string; durationMs: number }
+  | { kind: 'timeout'; durationMs: number }
+  | { kind: 'connection-error'; code: string; message: string; durationMs: number };
+
+export interface HttpSender {
+  send(req: OutgoingRequest): Promise<OutgoingResponse>;
+  close(): Promise<void>;
+}
+
+/**
+ * The one door through which Hookline talks to receivers. It makes exactly one attempt, never follows
+ * redirects (undici's `request` has no redirect handling unless an interceptor adds it) and reports
+ * what happened instead of throwing, so that callers classify outcomes in one place.
+ */
+export function createHttpSender(): HttpSender {
+  const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 128 });
+  return {
+    async send(req) {
+      const started = performance.now();
+      const elapsed = () => Math.round(performance.now() - started);
+      const timeout = AbortSignal.timeout(req.timeoutMs);
+      const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+      try {
+        const response = await request(req.url, {
+          method: 'POST',
+          headers: req.headers,
+          body: req.body,
+          signal,
+          dispatcher,
+        });
+        const bodyExcerpt = await readExcerpt(response.body);
+        return { kind: 'response', statusCode: response.statusCode, bodyExcerpt, durationMs: elapsed() };
+      } catch (error) {
+        if (timeout.aborted) return { kind: 'timeout', durationMs: elapsed() };
+        if (req.signal?.aborted) throw error;
+        return { kind: 'connection-error', ...describeError(error), durationMs: elapsed() };
+      }
+    },
+    close: () => dispatcher.close(),
+  };
+}
+
+async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= MAX_RESPONSE_EXCERPT_BYTES) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, MAX_RESPONSE_EXCERPT_BYTES).toString('utf8');
+}
+
+function describeError(error: unknown): { code: string; message: string } {
+  const err = error as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
+  const code = [err.cause?.code, err.code].find((c): c is string => typeof c === 'string') ?? 'UNKNOWN';
+  const message =
+    [err.cause?.message, err.message].find((m): m is string => typeof m === 'string' && m !== '') ?? String(error);
+  return { code, message };
+}

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE } from './contract';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+const ConfigSchema = z
+  .object({
+    TEMPORAL_ADDRESS: z.string().min(1).optional(),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
+    TEMPORAL_UI_URL: z.url().optional(),
+    TEMPORAL_UI_PORT: port.default(8233),
+    TEMPORAL_PORT: port.default(7233),
+    HOOKLINE_DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_PATH: z.string().min(1).optional(),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port.default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  })
+  .transform((env) => {
+    const dataDir = path.resolve(env.HOOKLINE_DATA_DIR);
+    return {
+      temporal: {
+        address: env.TEMPORAL_ADDRESS,
+        namespace: env.TEMPORAL_NAMESPACE,
+        taskQueue: env.TEMPORAL_TASK_QUEUE,
+        port: env.TEMPORAL_PORT,
+        uiPort: env.TEMPORAL_UI_PORT,
+        uiUrl: env.TEMPORAL_UI_URL ?? `http://localhost:${env.TEMPORAL_UI_PORT}`,
+      },
+      dataDir,
+      databasePath: path.resolve(env.DATABASE_PATH ?? path.join(dataDir, 'hookline.db')),
+      http: { host: env.HOST, port: env.PORT },
+      log: {
+        level: env.LOG_LEVEL,
+        pretty: (env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty',
+      },
+    };
+  });
+
+export type Config = Readonly<z.output<typeof ConfigSchema>>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly string[]) {
+    super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; entry points call this and pass the result down. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return deepFreeze(parsed.data);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

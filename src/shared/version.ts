@@ -1,0 +1,4 @@
+import { version } from '../../package.json';
+
+export const HOOKLINE_VERSION: string = version;
+export const USER_AGENT = `Hookline/${version}`;

@@ -1,0 +1,106 @@
+import { status } from '@grpc/grpc-js';
+import type { Connection } from '@temporalio/client';
+import type { SearchAttributeType } from '@temporalio/common';
+import {
+  encodeSearchAttributeIndexedValueType,
+  type SearchAttributeKey,
+} from '@temporalio/common/lib/search-attributes';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server';
+import { ALL_SEARCH_ATTRIBUTES } from '../shared/contract';
+
+/**
+ * SQLite settings of the embedded dev server. WAL with `synchronous=normal` roughly doubles workflow
+ * throughput over the defaults; the price is that an operating-system crash or power cut may lose the
+ * last transactions (never corrupt the file). A crash of the server process itself loses nothing.
+ */
+export const EMBEDDED_SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'] as const;
+
+export interface DevServerOptions {
+  executable: EphemeralServerExecutable;
+  /** SQLite file kept across restarts; in memory when absent. */
+  dbFilename?: string;
+  /** gRPC port; a free one when absent. */
+  port?: number;
+  /** Serve the Temporal UI on this port. */
+  uiPort?: number;
+  namespace?: string;
+  /** Extra `--sqlite-pragma` values; defaults to {@link EMBEDDED_SQLITE_PRAGMAS}. */
+  sqlitePragmas?: readonly string[];
+  /** Attempts at starting before giving up; a busy 2-core machine can miss the SDK's start-up window. */
+  startAttempts?: number;
+}
+
+/** A Temporal dev server (the CLI's `server start-dev`) with Hookline's search attributes registered. */
+export async function startDevServer(options: DevServerOptions): Promise<TestWorkflowEnvironment> {
+  const pragmas = options.sqlitePragmas ?? EMBEDDED_SQLITE_PRAGMAS;
+  return withStartAttempts(options.startAttempts, () =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: options.executable,
+        dbFilename: options.dbFilename,
+        port: options.port,
+        ui: options.uiPort !== undefined,
+        uiPort: options.uiPort,
+        namespace: options.namespace,
+        searchAttributes: ALL_SEARCH_ATTRIBUTES as SearchAttributeKey<SearchAttributeType>[],
+        extraArgs: pragmas.flatMap((pragma) => ['--sqlite-pragma', pragma]),
+      },
+    }),
+  );
+}
+
+export interface TimeSkippingServerOptions {
+  executable: EphemeralServerExecutable;
+  startAttempts?: number;
+}
+
+/** The time-skipping test server, with Hookline's search attributes registered (it rejects undeclared ones). */
+export async function startTimeSkippingServer(options: TimeSkippingServerOptions): Promise<TestWorkflowEnvironment> {
+  const env = await withStartAttempts(options.startAttempts, () =>
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: options.executable } }),
+  );
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
+}
+
+/**
+ * Declares the search attributes that are not yet known to the namespace. Safe to call at every start
+ * of a worker against a self-hosted server.
+ */
+export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+  const known = new Set(await listSearchAttributeNames(connection, namespace));
+  const missing = ALL_SEARCH_ATTRIBUTES.filter((key) => !known.has(key.name));
+  if (missing.length === 0) return [];
+  const searchAttributes: Record<string, NonNullable<ReturnType<typeof encodeSearchAttributeIndexedValueType>>> = {};
+  for (const key of missing) {
+    const type = encodeSearchAttributeIndexedValueType(key.type);
+    if (type === undefined) throw new Error(`No indexed value type for search attribute ${key.name} (${key.type})`);
+    searchAttributes[key.name] = type;
+  }
+  await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+  return missing.map((key) => key.name);
+}
+
+async function listSearchAttributeNames(connection: Connection, namespace: string): Promise<string[]> {
+  try {
+    const existing = await connection.operatorService.listSearchAttributes({ namespace });
+    return [...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})];
+  } catch (err) {
+    // The time-skipping test server cannot list, but accepts additions.
+    if ((err as { code?: unknown }).code === status.UNIMPLEMENTED) return [];
+    throw err;
+  }
+}
+
+async function withStartAttempts<T>(attempts = 3, start: () => Promise<T>): Promise<T> {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
+}

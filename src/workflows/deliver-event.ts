@@ -1,0 +1,69 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  proxyLocalActivities,
+  upsertSearchAttributes,
+  log,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import {
+  DELIVERY_ATTEMPT_TIMEOUT,
+  DELIVERY_RETRY_POLICY,
+  SEARCH_ATTRIBUTES,
+  postEventSummary,
+  type DeliverEventInput,
+  type DeliverEventResult,
+  type DeliveryOutcome,
+  type Endpoint,
+  type EventEnvelope,
+  type PostFailureDetails,
+} from '../shared/contract';
+
+const { findEndpoints } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+const { postEvent } = proxyActivities<Activities>({
+  startToCloseTimeout: DELIVERY_ATTEMPT_TIMEOUT,
+  retry: DELIVERY_RETRY_POLICY,
+});
+
+/**
+ * Delivers one event to every webhook of its workspace that subscribes to its type, each endpoint on
+ * its own retry schedule. One endpoint failing never fails the others nor the workflow.
+ */
+export async function deliverEventWorkflow(input: DeliverEventInput): Promise<DeliverEventResult> {
+  const { event, webhookId } = input;
+  const endpoints = await findEndpoints({ workspaceId: event.workspaceId, eventType: event.type, webhookId });
+  if (endpoints.length > 0) {
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.webhookIds, value: endpoints.map((e) => e.webhookId) }]);
+  }
+  const deliveries = await Promise.all(endpoints.map((endpoint) => deliverTo(endpoint, event)));
+  return { eventId: event.id, deliveries };
+}
+
+async function deliverTo(endpoint: Endpoint, event: EventEnvelope): Promise<DeliveryOutcome> {
+  const { webhookId } = endpoint;
+  try {
+    const result = await postEvent.executeWithOptions({ summary: postEventSummary(endpoint) }, [{ webhookId, event }]);
+    return { webhookId, outcome: 'succeeded', attempts: result.attempt, statusCode: result.statusCode };
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    const cause = err.cause;
+    const details =
+      cause instanceof ApplicationFailure ? (cause.details?.[0] as PostFailureDetails | undefined) : undefined;
+    log.warn('Delivery failed', { webhookId, error: cause?.message });
+    return {
+      webhookId,
+      outcome: 'failed',
+      // Without details the last attempt died before reporting (a worker crash or timeout), which
+      // only happens once the retry policy gave up.
+      attempts: details?.attempt ?? DELIVERY_RETRY_POLICY.maximumAttempts,
+      statusCode: details?.statusCode,
+      error: cause?.message ?? err.message,
+      errorType: cause instanceof ApplicationFailure ? (cause.type ?? undefined) : cause?.name,
+    };
+  }
+}

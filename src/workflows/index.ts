@@ -1,0 +1,1 @@
+export { deliverEventWorkflow } from './deliver-event';

@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
+import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
+import { PROJECT_ROOT, provisionTemporalCli, provisionTestServer } from '../../src/temporal-server/provision';
+import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    devServerExecutable: EphemeralServerExecutable;
+    testServerExecutable: EphemeralServerExecutable;
+    workflowBundlePath: string;
+  }
+}
+
+/** Provisions both Temporal servers and bundles the workflows once for the whole run. */
+export default async function setup(project: TestProject): Promise<void> {
+  const log = (message: string) => console.log(`[setup] ${message}`);
+  const cli = await provisionTemporalCli({
+    explicitPath: process.env.TEMPORAL_CLI_PATH,
+    searchPath: process.env.PATH,
+    log,
+  });
+  log(`Temporal dev server: ${cli.source}`);
+  const testServer = await provisionTestServer({ explicitPath: process.env.TEMPORAL_TEST_SERVER_PATH, log });
+  log(`Temporal test server: ${testServer.source}`);
+
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const bundlePath = path.join(PROJECT_ROOT, '.cache', 'test', 'workflow-bundle.js');
+  fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
+  fs.writeFileSync(bundlePath, code);
+
+  project.provide('devServerExecutable', cli.executable);
+  project.provide('testServerExecutable', testServer.executable);
+  project.provide('workflowBundlePath', bundlePath);
+}
+
+const noop = () => undefined;
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };

@@ -1,0 +1,224 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createWebhook, findWebhook } from '../../src/db/webhooks';
+import { webhooks } from '../../src/db/schema';
+import { eq } from 'drizzle-orm';
+import { startDelivery } from '../../src/emit/start-delivery';
+import { DELIVERY_FAILURE_TYPES, SEARCH_ATTRIBUTES } from '../../src/shared/contract';
+import { startTimeSkippingServer } from '../../src/temporal-server/servers';
+import { buildEvent, newWorkspaceId, openTempDatabase, startTestWorker, type TempDatabase } from '../support/fixtures';
+import { startReceiver, type Receiver, type Reply } from '../support/receiver';
+
+let env: TestWorkflowEnvironment;
+let temp: TempDatabase;
+const receivers: Receiver[] = [];
+
+beforeAll(async () => {
+  env = await startTimeSkippingServer({ executable: inject('testServerExecutable') });
+  temp = openTempDatabase();
+});
+
+afterAll(async () => {
+  await Promise.all(receivers.map((r) => r.close()));
+  await env?.teardown();
+  temp?.close();
+});
+
+async function receiver(reply?: (index: number) => Reply): Promise<Receiver> {
+  const r = await startReceiver({ reply: reply && ((_req, i) => reply(i)), clock: () => env.currentTimeMs() });
+  receivers.push(r);
+  return r;
+}
+
+/** Emits one event through the real emit path and runs a worker until its delivery workflow ends. */
+async function deliver(workspaceId: string, options: { beforeResult?: () => Promise<void> } = {}) {
+  const event = buildEvent(workspaceId);
+  const { worker, taskQueue, http } = await startTestWorker(env.nativeConnection, temp.db);
+  try {
+    const result = await worker.runUntil(async () => {
+      const { handle } = await startDelivery({ event }, { client: env.client, taskQueue });
+      await options.beforeResult?.();
+      return { result: await handle.result(), handle };
+    });
+    return { event, ...result };
+  } finally {
+    await http.close();
+  }
+}
+
+const MINUTE = 60_000;
+
+/** The history as JSON with every payload decoded, so that a search sees what payloads carry. */
+function readableHistory(history: unknown): string {
+  const decoded: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      for (const [field, value] of Object.entries(node)) {
+        if (field === 'data' && typeof value === 'string') decoded.push(Buffer.from(value, 'base64').toString('utf8'));
+        else walk(value);
+      }
+    }
+  };
+  const raw = JSON.stringify(history);
+  walk(JSON.parse(raw));
+  return [raw, ...decoded].join('\n');
+}
+
+describe('deliverEventWorkflow on the time-skipping server', () => {
+  it('retries a failing receiver after one and then two more minutes, and succeeds on the third attempt', async () => {
+    const workspaceId = newWorkspaceId(temp.db);
+    const r = await receiver((i) => (i < 2 ? { status: 503, body: 'busy' } : { status: 200 }));
+    const webhook = createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
+
+    const { event, result } = await deliver(workspaceId);
+
+    expect(result).toEqual({
+      eventId: event.id,
+      deliveries: [{ webhookId: webhook.id, outcome: 'succeeded', attempts: 3, statusCode: 200 }],
+    });
+    expect(r.requests).toHaveLength(3);
+    const [first, second, third] = r.requests.map((req) => req.at) as [number, number, number];
+    expect(second - first).toBeGreaterThanOrEqual(MINUTE);
+    expect(second - first).toBeLessThan(MINUTE + 10_000);
+    expect(third - second).toBeGreaterThanOrEqual(2 * MINUTE);
+    expect(third - second).toBeLessThan(2 * MINUTE + 10_000);
+    // The same message id on every attempt lets receivers drop duplicates.
+    expect(new Set(r.requests.map((req) => req.headers['webhook-id']))).toEqual(new Set([event.id]));
+  });
+
+  it('gives up after three attempts and reports the last status', async () => {
+    const workspaceId = newWorkspaceId(temp.db);
+    const r = await receiver((i) => ({ status: 500 + i, body: `failure ${i + 1}` }));
+    const webhook = createWebhook(temp.db, { workspaceId, url: r.url, events: ['*'] });
+
+    const { result } = await deliver(workspaceId);
+
+    expect(r.requests).toHaveLength(3);
+    expect(result.deliveries).toEqual([
+      {
+        webhookId: webhook.id,
+        outcome: 'failed',
+        attempts: 3,
+        statusCode: 502,
+        error: 'Receiver answered HTTP 502: failure 3',
+        errorType: DELIVERY_FAILURE_TYPES.httpStatus,
+      },
+    ]);
+  });
+
+  it('stops at a 410 Gone after one request and disables the webhook', async () => {
+    const workspaceId = newWorkspaceId(temp.db);
+    const r = await receiver(() => ({ status: 410 }));
+    const webhook = createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
+
+    const { result } = await deliver(workspaceId);
+
+    expect(r.requests).toHaveLength(1);
+    expect(result.deliveries[0]).toMatchObject({
+      outcome: 'failed',
+      attempts: 1,
+      statusCode: 410,
+      errorType: 'EndpointGone',
+    });
+    const stored = findWebhook(temp.db, webhook.id);
+    expect(stored?.enabled).toBe(false);
+    expect(stored?.disabledReason).toMatch(/410 Gone/);
+  });
+
+  it('delivers to a healthy endpoint at once while another one fails', async () => {
+    const workspaceId = newWorkspaceId(temp.db);
+    const failing = await receiver(() => ({ status: 500 }));
+    const healthy = await receiver(() => ({ status: 204 }));
+    const bad = createWebhook(temp.db, { workspaceId, url: failing.url, events: ['lead.created'] });
+    const good = createWebhook(temp.db, { workspaceId, url: healthy.url, events: ['lead.created', 'lead.updated'] });
+
+    const { result } = await deliver(workspaceId);
+
+    const byId = new Map(result.deliveries.map((d) => [d.webhookId, d]));
+    expect(byId.get(good.id)).toEqual({ webhookId: good.id, outcome: 'succeeded', attempts: 1, statusCode: 204 });
+    expect(byId.get(bad.id)).toMatchObject({ outcome: 'failed', attempts: 3, statusCode: 500 });
+    expect(healthy.requests).toHaveLength(1);
+    // The healthy endpoint was served before the failing one's first retry was due.
+    expect(healthy.requests[0]!.at - failing.requests[0]!.at).toBeLessThan(MINUTE);
+  });
+
+  it('skips disabled webhooks and those subscribed to other types', async () => {
+    const workspaceId = newWorkspaceId(temp.db);
+    const r = await receiver();
+    createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.updated'] });
+    createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'], enabled: false });
+    const otherWorkspace = newWorkspaceId(temp.db);
+    createWebhook(temp.db, { workspaceId: otherWorkspace, url: r.url, events: ['*'] });
+
+    const { result } = await deliver(workspaceId);
+
+    expect(result.deliveries).toEqual([]);
+    expect(r.requests).toHaveLength(0);
+  });
+
+  it('signs every attempt so that the standardwebhooks library verifies it', async () => {
+    const workspaceId = newWorkspaceId(temp.db);
+    const r = await receiver((i) => (i === 0 ? { status: 500 } : { status: 200 }));
+    const webhook = createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
+
+    const { event } = await deliver(workspaceId);
+
+    expect(r.requests).toHaveLength(2);
+    const verifier = new StandardWebhook(webhook.secret);
+    for (const req of r.requests) {
+      const verified = verifier.verify(req.body, req.headers as Record<string, string>);
+      expect(verified).toEqual(event);
+      expect(req.headers['content-type']).toBe('application/json');
+      expect(req.headers['user-agent']).toMatch(/^Hookline\/\d+\.\d+\.\d+$/);
+    }
+    const forged = new StandardWebhook('whsec_' + Buffer.alloc(24, 7).toString('base64'));
+    expect(() => forged.verify(r.requests[0]!.body, r.requests[0]!.headers as Record<string, string>)).toThrow();
+  });
+
+  it('keeps the webhook secret out of the workflow history', async () => {
+    const workspaceId = newWorkspaceId(temp.db);
+    const r = await receiver((i) => (i === 0 ? { status: 500 } : { status: 200 }));
+    const webhook = createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
+
+    const { handle } = await deliver(workspaceId);
+
+    const history = readableHistory(await handle.fetchHistory());
+    const key = webhook.secret.slice('whsec_'.length);
+    expect(history).toContain(webhook.id);
+    expect(history).toContain(webhook.url);
+    expect(history).not.toContain(key);
+    expect(history).not.toContain(Buffer.from(key, 'base64').toString('hex'));
+  });
+
+  it('ends as failed without another request when the webhook is deleted while retrying', async () => {
+    const workspaceId = newWorkspaceId(temp.db);
+    const r = await receiver(() => ({ status: 500 }));
+    const webhook = createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
+
+    const { result } = await deliver(workspaceId, {
+      beforeResult: async () => {
+        await r.waitForRequests(1);
+        temp.db.delete(webhooks).where(eq(webhooks.id, webhook.id)).run();
+      },
+    });
+
+    expect(r.requests).toHaveLength(1);
+    expect(result.deliveries[0]).toMatchObject({ outcome: 'failed', attempts: 2, errorType: 'WebhookUnavailable' });
+  });
+
+  it('records the workspace, event type and webhook ids as search attributes', async () => {
+    const workspaceId = newWorkspaceId(temp.db);
+    const r = await receiver();
+    const webhook = createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
+
+    const { event, handle } = await deliver(workspaceId);
+
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.workspaceId)).toBe(workspaceId);
+    expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.eventType)).toBe('lead.created');
+    expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.eventId)).toBe(event.id);
+    expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.webhookIds)).toEqual([webhook.id]);
+  });
+});
