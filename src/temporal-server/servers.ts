@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import type { Connection } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
 import type { SearchAttributeType } from '@temporalio/common';
 import {
   encodeSearchAttributeIndexedValueType,
@@ -68,7 +69,10 @@ export async function startTimeSkippingServer(options: TimeSkippingServerOptions
  * Declares the search attributes that are not yet known to the namespace. Safe to call at every start
  * of a worker against a self-hosted server.
  */
-export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+export async function registerSearchAttributes(
+  connection: Pick<Connection | NativeConnection, 'operatorService'>,
+  namespace: string,
+): Promise<string[]> {
   const known = new Set(await listSearchAttributeNames(connection, namespace));
   const missing = ALL_SEARCH_ATTRIBUTES.filter((key) => !known.has(key.name));
   if (missing.length === 0) return [];
@@ -82,7 +86,10 @@ export async function registerSearchAttributes(connection: Connection, namespace
   return missing.map((key) => key.name);
 }
 
-async function listSearchAttributeNames(connection: Connection, namespace: string): Promise<string[]> {
+async function listSearchAttributeNames(
+  connection: Pick<Connection | NativeConnection, 'operatorService'>,
+  namespace: string,
+): Promise<string[]> {
   try {
     const existing = await connection.operatorService.listSearchAttributes({ namespace });
     return [...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})];

@@ -1,0 +1,212 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { eq } from 'drizzle-orm';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../src/activities';
+import { createHttpSender, MAX_RESPONSE_EXCERPT_BYTES } from '../../src/activities/http';
+import { webhooks } from '../../src/db/schema';
+import { createWebhook, findEndpoints, findWebhook } from '../../src/db/webhooks';
+import { DELIVERY_FAILURE_TYPES, type PostFailureDetails } from '../../src/shared/contract';
+import { generateWebhookSecret } from '../../src/shared/webhook-secret';
+import { buildEvent, newWorkspaceId, openTempDatabase, type TempDatabase } from '../support/fixtures';
+import { startReceiver, type Receiver, type Reply } from '../support/receiver';
+
+let temp: TempDatabase;
+const sender = createHttpSender();
+const receivers: Receiver[] = [];
+
+beforeAll(() => {
+  temp = openTempDatabase();
+});
+
+afterAll(async () => {
+  await Promise.all(receivers.map((r) => r.close()));
+  await sender.close();
+  temp?.close();
+});
+
+/** Failures are the point of most tests here; the SDK's warning for each would only be noise. */
+const mockEnv = (info: ConstructorParameters<typeof MockActivityEnvironment>[0] = {}) =>
+  new MockActivityEnvironment(info, { logger: new DefaultLogger('ERROR') });
+
+const activities = () => createActivities({ db: temp.db, http: sender });
+
+async function receiver(reply?: () => Reply): Promise<Receiver> {
+  const r = await startReceiver({ reply: reply && (() => reply()) });
+  receivers.push(r);
+  return r;
+}
+
+/** Runs one attempt of postEvent and returns the failure it threw. */
+async function failedAttempt(
+  env: MockActivityEnvironment,
+  input: Parameters<ReturnType<typeof activities>['postEvent']>[0],
+) {
+  const error = await env.run(activities().postEvent, input).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(error).toBeInstanceOf(ApplicationFailure);
+  const failure = error as ApplicationFailure;
+  return { failure, details: failure.details?.[0] as PostFailureDetails };
+}
+
+function setup(url: string, extra: Partial<Parameters<typeof createWebhook>[1]> = {}) {
+  const workspaceId = newWorkspaceId(temp.db);
+  const webhook = createWebhook(temp.db, { workspaceId, url, events: ['lead.created'], ...extra });
+  return { webhook, event: buildEvent(workspaceId) };
+}
+
+describe('postEvent against a real loopback receiver', () => {
+  it('posts the envelope as signed JSON with the webhook’s own headers and reports the status', async () => {
+    const r = await receiver(() => ({ status: 202 }));
+    const { webhook, event } = setup(r.url, { headers: { 'x-customer-token': 'abc123' } });
+    const env = mockEnv({ attempt: 2 });
+
+    const result = await env.run(activities().postEvent, { webhookId: webhook.id, event });
+
+    expect(result).toMatchObject({ statusCode: 202, attempt: 2 });
+    expect(r.requests).toHaveLength(1);
+    const [req] = r.requests as [(typeof r.requests)[number]];
+    expect(req.method).toBe('POST');
+    expect(JSON.parse(req.body)).toEqual(event);
+    expect(req.headers).toMatchObject({
+      'content-type': 'application/json',
+      'x-customer-token': 'abc123',
+      'webhook-id': event.id,
+    });
+    const timestamp = Number(req.headers['webhook-timestamp']);
+    expect(Math.abs(timestamp - Date.now() / 1000)).toBeLessThan(10);
+    expect(new StandardWebhook(webhook.secret).verify(req.body, req.headers as Record<string, string>)).toEqual(event);
+  });
+
+  it('gives up on a receiver that does not answer within 5 seconds', async () => {
+    const r = await receiver(() => ({ status: 200, delayMs: 8_000 }));
+    const { webhook, event } = setup(r.url);
+    const started = Date.now();
+
+    const { failure, details } = await failedAttempt(mockEnv(), { webhookId: webhook.id, event });
+
+    const elapsed = Date.now() - started;
+    expect(failure.type).toBe(DELIVERY_FAILURE_TYPES.timeout);
+    expect(failure.nonRetryable).toBe(false);
+    expect(failure.message).toContain('5000 ms');
+    expect(details).toEqual({ attempt: 1 });
+    expect(elapsed).toBeGreaterThanOrEqual(4_900);
+    expect(elapsed).toBeLessThan(7_500);
+  });
+
+  it('does not follow a redirect and counts it as a retryable failure', async () => {
+    const target = await receiver();
+    const r = await receiver(() => ({ status: 302, headers: { location: target.url } }));
+    const { webhook, event } = setup(r.url);
+
+    const { failure, details } = await failedAttempt(mockEnv(), { webhookId: webhook.id, event });
+
+    expect(failure.type).toBe(DELIVERY_FAILURE_TYPES.httpStatus);
+    expect(failure.nonRetryable).toBe(false);
+    expect(failure.message).toContain('HTTP 302');
+    expect(details.statusCode).toBe(302);
+    expect(r.requests).toHaveLength(1);
+    expect(target.requests).toHaveLength(0);
+  });
+
+  it('reports a refused connection as a retryable failure naming the error', async () => {
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = http.createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const { webhook, event } = setup(`http://127.0.0.1:${closedPort}/hooks`);
+
+    const { failure } = await failedAttempt(mockEnv(), { webhookId: webhook.id, event });
+
+    expect(failure.type).toBe(DELIVERY_FAILURE_TYPES.connection);
+    expect(failure.nonRetryable).toBe(false);
+    expect(failure.message).toContain('ECONNREFUSED');
+  });
+
+  it('reports a connection reset by the receiver as a retryable failure', async () => {
+    const r = await receiver(() => 'destroy');
+    const { webhook, event } = setup(r.url);
+
+    const { failure } = await failedAttempt(mockEnv(), { webhookId: webhook.id, event });
+
+    expect(failure.type).toBe(DELIVERY_FAILURE_TYPES.connection);
+    expect(r.requests).toHaveLength(1);
+  });
+
+  it('keeps only the first 4 KiB of a failing response body', async () => {
+    const r = await receiver(() => ({ status: 500, body: 'x'.repeat(64 * 1024) }));
+    const { webhook, event } = setup(r.url);
+
+    const { failure, details } = await failedAttempt(mockEnv(), { webhookId: webhook.id, event });
+
+    expect(details.statusCode).toBe(500);
+    const excerpt = failure.message.slice('Receiver answered HTTP 500: '.length);
+    expect(excerpt).toBe('x'.repeat(MAX_RESPONSE_EXCERPT_BYTES));
+  });
+
+  it('disables the webhook and fails for good on 410 Gone', async () => {
+    const r = await receiver(() => ({ status: 410, body: 'endpoint removed' }));
+    const { webhook, event } = setup(r.url);
+
+    const { failure, details } = await failedAttempt(mockEnv(), { webhookId: webhook.id, event });
+
+    expect(failure.type).toBe(DELIVERY_FAILURE_TYPES.endpointGone);
+    expect(failure.nonRetryable).toBe(true);
+    expect(details).toEqual({ attempt: 1, statusCode: 410 });
+    expect(findWebhook(temp.db, webhook.id)?.enabled).toBe(false);
+    expect(findEndpoints(temp.db, { workspaceId: webhook.workspaceId, eventType: 'lead.created' })).toEqual([]);
+  });
+
+  it('signs with both secrets while the previous one is in its grace period, and with one after', async () => {
+    const r = await receiver();
+    const previous = generateWebhookSecret();
+    const { webhook, event } = setup(r.url);
+    const hourFromNow = new Date(Date.now() + 3_600_000).toISOString();
+    temp.db
+      .update(webhooks)
+      .set({ previousSecret: previous, previousSecretExpiresAt: hourFromNow })
+      .where(eq(webhooks.id, webhook.id))
+      .run();
+
+    await mockEnv().run(activities().postEvent, { webhookId: webhook.id, event });
+    temp.db
+      .update(webhooks)
+      .set({ previousSecretExpiresAt: new Date(Date.now() - 1_000).toISOString() })
+      .where(eq(webhooks.id, webhook.id))
+      .run();
+    await mockEnv().run(activities().postEvent, { webhookId: webhook.id, event });
+
+    const [during, after] = r.requests as [(typeof r.requests)[number], (typeof r.requests)[number]];
+    expect(String(during.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    for (const secret of [webhook.secret, previous]) {
+      expect(new StandardWebhook(secret).verify(during.body, during.headers as Record<string, string>)).toEqual(event);
+    }
+    expect(String(after.headers['webhook-signature']).split(' ')).toHaveLength(1);
+    expect(() => new StandardWebhook(previous).verify(after.body, after.headers as Record<string, string>)).toThrow();
+  });
+
+  it('fails for good, without a request, when the webhook was deleted or belongs to another workspace', async () => {
+    const r = await receiver();
+    const { webhook, event } = setup(r.url);
+    const stranger = { ...event, workspaceId: newWorkspaceId(temp.db) };
+
+    const foreign = await failedAttempt(mockEnv(), { webhookId: webhook.id, event: stranger });
+    temp.db.delete(webhooks).where(eq(webhooks.id, webhook.id)).run();
+    const deleted = await failedAttempt(mockEnv(), { webhookId: webhook.id, event });
+
+    for (const { failure } of [foreign, deleted]) {
+      expect(failure.type).toBe(DELIVERY_FAILURE_TYPES.webhookUnavailable);
+      expect(failure.nonRetryable).toBe(true);
+    }
+    expect(r.requests).toHaveLength(0);
+  });
+});

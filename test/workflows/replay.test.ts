@@ -1,0 +1,25 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, inject, it } from 'vitest';
+
+const HISTORIES = path.join(__dirname, 'histories');
+
+describe('deliverEventWorkflow determinism', () => {
+  const files = fs.readdirSync(HISTORIES).filter((file) => file.endsWith('.json'));
+
+  it('has recorded histories to replay', () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  // A change to the workflow that would break running deliveries fails here; version it with patched().
+  it.each(files)('replays the recorded history %s on the current workflow code', async (file) => {
+    const history = temporal.api.history.v1.History.fromObject(
+      JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8')),
+    );
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, file),
+    ).resolves.toBeUndefined();
+  });
+});
