@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/shared/config';
+
+describe('loadConfig', () => {
+  it('fills documented defaults and resolves paths', () => {
+    const config = loadConfig({ LOG_FORMAT: 'json' });
+    expect(config.temporal).toMatchObject({
+      address: undefined,
+      namespace: 'default',
+      taskQueue: 'hookline-deliveries',
+      port: 7233,
+      uiPort: 8233,
+      uiUrl: 'http://localhost:8233',
+    });
+    expect(config.dataDir).toBe(path.resolve('data'));
+    expect(config.databasePath).toBe(path.resolve('data', 'hookline.db'));
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(config.log).toEqual({ level: 'info', pretty: false });
+  });
+
+  it('returns a frozen object', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.temporal)).toBe(true);
+  });
+
+  it('rejects bad values with a message naming each variable', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', TEMPORAL_UI_URL: 'not a url' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues.map((issue) => issue.split(':')[0]).sort()).toEqual([
+      'LOG_LEVEL',
+      'PORT',
+      'TEMPORAL_UI_URL',
+    ]);
+  });
+});
