@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Endpoint } from '../shared/contract';
 import { generateWebhookSecret } from '../shared/webhook-secret';
 import type { Db } from './client';
@@ -80,4 +80,97 @@ export function disableWebhook(db: Db, webhookId: string, reason: string): void 
     .set({ enabled: false, disabledReason: reason, updatedAt: new Date().toISOString() })
     .where(eq(webhooks.id, webhookId))
     .run();
+}
+
+/** A webhook of this workspace, or undefined: other workspaces' webhooks do not exist for the caller. */
+export function findWorkspaceWebhook(db: Db, workspaceId: string, webhookId: string): Webhook | undefined {
+  return db
+    .select()
+    .from(webhooks)
+    .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, webhookId)))
+    .get();
+}
+
+export interface ListWebhooksOptions {
+  limit: number;
+  /** Only webhooks whose id sorts after this one. */
+  afterId?: string;
+}
+
+/** One page of a workspace's webhooks in id order (ids sort by creation time). */
+export function listWebhooks(db: Db, workspaceId: string, options: ListWebhooksOptions): Webhook[] {
+  const after = options.afterId === undefined ? undefined : gt(webhooks.id, options.afterId);
+  return db
+    .select()
+    .from(webhooks)
+    .where(and(eq(webhooks.workspaceId, workspaceId), after))
+    .orderBy(asc(webhooks.id))
+    .limit(options.limit)
+    .all();
+}
+
+export type UpdateWebhookInput = Partial<Omit<CreateWebhookInput, 'workspaceId'>>;
+
+/**
+ * Applies the given fields. Enabling a webhook clears the reason it was disabled for; a new secret
+ * replaces the old one at once (rotation with a grace period is {@link rotateWebhookSecret}).
+ */
+export function updateWebhook(
+  db: Db,
+  workspaceId: string,
+  webhookId: string,
+  input: UpdateWebhookInput,
+): Webhook | undefined {
+  return db
+    .update(webhooks)
+    .set({
+      ...(input.url !== undefined ? { url: input.url } : {}),
+      ...(input.events !== undefined ? { events: [...new Set(input.events)] } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.headers !== undefined ? { headers: input.headers } : {}),
+      ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+      ...(input.enabled === true ? { disabledReason: null } : {}),
+      ...(input.secret !== undefined
+        ? { secret: input.secret, previousSecret: null, previousSecretExpiresAt: null }
+        : {}),
+      updatedAt: new Date().toISOString(),
+    })
+    .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, webhookId)))
+    .returning()
+    .get();
+}
+
+/** True when a webhook was deleted. Deliveries still retrying to it end as failed at their next attempt. */
+export function deleteWebhook(db: Db, workspaceId: string, webhookId: string): boolean {
+  const deleted = db
+    .delete(webhooks)
+    .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, webhookId)))
+    .returning({ id: webhooks.id })
+    .all();
+  return deleted.length > 0;
+}
+
+export interface RotateWebhookSecretInput {
+  workspaceId: string;
+  webhookId: string;
+  /** How long the replaced secret keeps signing deliveries. */
+  graceMs: number;
+  now: Date;
+  /** Generated when absent. */
+  secret?: string;
+}
+
+/** Replaces the secret; the old one keeps signing, beside the new one, until the grace period ends. */
+export function rotateWebhookSecret(db: Db, input: RotateWebhookSecretInput): Webhook | undefined {
+  return db
+    .update(webhooks)
+    .set({
+      secret: input.secret ?? generateWebhookSecret(),
+      previousSecret: sql`${webhooks.secret}`,
+      previousSecretExpiresAt: new Date(input.now.getTime() + input.graceMs).toISOString(),
+      updatedAt: input.now.toISOString(),
+    })
+    .where(and(eq(webhooks.workspaceId, input.workspaceId), eq(webhooks.id, input.webhookId)))
+    .returning()
+    .get();
 }

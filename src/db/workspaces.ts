@@ -3,7 +3,10 @@ import type { Db } from './client';
 import { newId } from './ids';
 import { workspaces, type Workspace } from './schema';
 
-export function createWorkspace(db: Db, name: string): Workspace {
+/** A database or a transaction on it: repositories work inside and outside transactions alike. */
+export type DbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export function createWorkspace(db: DbOrTx, name: string): Workspace {
   return db
     .insert(workspaces)
     .values({ id: newId('ws'), name })
@@ -11,10 +14,10 @@ export function createWorkspace(db: Db, name: string): Workspace {
     .get();
 }
 
-export function findWorkspaceByName(db: Db, name: string): Workspace | undefined {
+export function findWorkspaceByName(db: DbOrTx, name: string): Workspace | undefined {
   return db.select().from(workspaces).where(eq(workspaces.name, name)).get();
 }
 
-export function findWorkspace(db: Db, id: string): Workspace | undefined {
+export function findWorkspace(db: DbOrTx, id: string): Workspace | undefined {
   return db.select().from(workspaces).where(eq(workspaces.id, id)).get();
 }

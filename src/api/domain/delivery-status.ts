@@ -1,0 +1,226 @@
+import type { WorkflowExecutionDescription, WorkflowExecutionStatusName, WorkflowHandle } from '@temporalio/client';
+import { msToNumber, optionalTsToDate, optionalTsToMs } from '@temporalio/common/lib/time';
+import {
+  DELIVERY_RETRY_POLICY,
+  type DeliverEventInput,
+  type EventEnvelope,
+  type PostEventInput,
+  type PostEventResult,
+  type PostFailureDetails,
+} from '../../shared/contract';
+import { callTemporal, decodePayload, isWorkflowNotFound, type TemporalDeps } from './temporal';
+
+type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
+type HistoryEvent = NonNullable<History['events']>[number];
+type PendingActivity = NonNullable<WorkflowExecutionDescription['raw']['pendingActivities']>[number];
+type ProtoFailure = NonNullable<PendingActivity['lastFailure']>;
+
+/** The activity that makes one POST; its input names the webhook. */
+const POST_EVENT_ACTIVITY = 'postEvent';
+const PENDING_ACTIVITY_STATE_STARTED = 2;
+
+export const DELIVERY_STATUSES = ['pending', 'retrying', 'succeeded', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export const EVENT_DELIVERY_STATUSES = ['delivering', 'completed', 'terminated'] as const;
+/** `terminated` means the workflow itself was stopped (terminated, cancelled, timed out), not a failed endpoint. */
+export type EventDeliveryStatus = (typeof EVENT_DELIVERY_STATUSES)[number];
+
+/** What happened to the delivery of one event to one webhook, as Temporal records it. */
+export interface WebhookDelivery {
+  webhookId: string;
+  status: DeliveryStatus;
+  /** Attempts that have ended so far. */
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  completedAt: string | null;
+}
+
+/** One delivery workflow: the event, where it stands and each endpoint's delivery. */
+export interface DeliveryExecution {
+  workflowId: string;
+  event: EventEnvelope;
+  /** The webhook this execution was restricted to, for test events and single-endpoint redeliveries. */
+  webhookId: string | null;
+  redeliveryOf: string | null;
+  status: EventDeliveryStatus;
+  startedAt: string;
+  closedAt: string | null;
+  deliveries: WebhookDelivery[];
+}
+
+/**
+ * Reads one delivery workflow from Temporal: the start input and scheduled activities from history, the
+ * attempts still under way from the description. Undefined when the workflow does not exist.
+ */
+export async function readDeliveryExecution(
+  temporal: TemporalDeps,
+  workflowId: string,
+): Promise<DeliveryExecution | undefined> {
+  const handle = temporal.client.workflow.getHandle(workflowId);
+  try {
+    return await callTemporal(temporal, async () => {
+      const [description, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
+      return deriveDeliveryExecution(workflowId, description, history);
+    });
+  } catch (err) {
+    if (isWorkflowNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** The start input of a delivery workflow (the first history event), or undefined when there is none. */
+export async function readDeliveryInput(
+  temporal: TemporalDeps,
+  workflowId: string,
+): Promise<DeliverEventInput | undefined> {
+  try {
+    return await callTemporal(temporal, async () => {
+      const response = await temporal.client.workflowService.getWorkflowExecutionHistory({
+        namespace: temporal.namespace,
+        execution: { workflowId },
+        maximumPageSize: 1,
+      });
+      return startInputOf(response.history?.events?.[0]);
+    });
+  } catch (err) {
+    if (isWorkflowNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+function startInputOf(event: HistoryEvent | undefined): DeliverEventInput | undefined {
+  return decodePayload<DeliverEventInput>(event?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]);
+}
+
+/** Pure: turns a description and a history into a {@link DeliveryExecution}. */
+export function deriveDeliveryExecution(
+  workflowId: string,
+  description: WorkflowExecutionDescription,
+  history: History,
+): DeliveryExecution {
+  const events = history.events ?? [];
+  const input = startInputOf(events[0]);
+  if (!input) throw new Error(`Workflow ${workflowId} has no delivery input in its history`);
+
+  const scheduled = new Map<string, { webhookId: string; activityId: string }>();
+  const closed = new Map<string, WebhookDelivery>();
+  for (const event of events) {
+    const eventTime = optionalTsToDate(event.eventTime)?.toISOString() ?? null;
+    const attrs = event.activityTaskScheduledEventAttributes;
+    if (attrs && attrs.activityType?.name === POST_EVENT_ACTIVITY) {
+      const postInput = decodePayload<PostEventInput>(attrs.input?.payloads?.[0]);
+      if (postInput)
+        scheduled.set(String(event.eventId), { webhookId: postInput.webhookId, activityId: attrs.activityId ?? '' });
+      continue;
+    }
+    const completed = event.activityTaskCompletedEventAttributes;
+    const failed =
+      event.activityTaskFailedEventAttributes ??
+      event.activityTaskTimedOutEventAttributes ??
+      event.activityTaskCanceledEventAttributes;
+    const scheduledEventId = String((completed ?? failed)?.scheduledEventId ?? '');
+    const target = scheduled.get(scheduledEventId);
+    if (!target) continue;
+    if (completed) {
+      const result = decodePayload<PostEventResult>(completed.result?.payloads?.[0]);
+      closed.set(target.webhookId, {
+        webhookId: target.webhookId,
+        status: 'succeeded',
+        attempts: result?.attempt ?? 1,
+        lastStatusCode: result?.statusCode ?? null,
+        lastError: null,
+        nextAttemptAt: null,
+        completedAt: eventTime,
+      });
+    } else if (failed) {
+      const failure = 'failure' in failed ? failed.failure : undefined;
+      const details = failureDetails(failure);
+      closed.set(target.webhookId, {
+        webhookId: target.webhookId,
+        status: 'failed',
+        // Without details the last attempt died before reporting, which ends the schedule.
+        attempts: details?.attempt ?? DELIVERY_RETRY_POLICY.maximumAttempts,
+        lastStatusCode: details?.statusCode ?? null,
+        lastError: failureMessage(failure) ?? 'Delivery was cancelled',
+        nextAttemptAt: null,
+        completedAt: eventTime,
+      });
+    }
+  }
+
+  const pendingById = new Map((description.raw.pendingActivities ?? []).map((p) => [p.activityId ?? '', p]));
+  const deliveries = [...scheduled.values()].map(({ webhookId, activityId }): WebhookDelivery => {
+    const done = closed.get(webhookId);
+    if (done) return done;
+    return pendingDelivery(webhookId, pendingById.get(activityId));
+  });
+
+  return {
+    workflowId,
+    event: input.event,
+    webhookId: input.webhookId ?? null,
+    redeliveryOf: input.redeliveryOf ?? null,
+    status: eventStatusOf(description.status.name),
+    startedAt: description.startTime.toISOString(),
+    closedAt: description.closeTime?.toISOString() ?? null,
+    deliveries,
+  };
+}
+
+function pendingDelivery(webhookId: string, pending: PendingActivity | undefined): WebhookDelivery {
+  const attempt = pending?.attempt ?? 1;
+  const lastFailure = pending?.lastFailure ?? undefined;
+  const retrying = attempt > 1 || lastFailure !== undefined;
+  return {
+    webhookId,
+    status: retrying ? 'retrying' : 'pending',
+    attempts: Math.max(0, attempt - 1),
+    lastStatusCode: failureDetails(lastFailure)?.statusCode ?? null,
+    lastError: failureMessage(lastFailure) ?? null,
+    nextAttemptAt: retrying && pending ? (nextAttemptAt(pending)?.toISOString() ?? null) : null,
+    completedAt: null,
+  };
+}
+
+/**
+ * When the next attempt is due. The server reports it, except the time-skipping test server; then it
+ * follows from when the last attempt ended and the retry policy, as long as no attempt is running.
+ */
+function nextAttemptAt(pending: PendingActivity): Date | undefined {
+  const reported = optionalTsToDate(pending.nextAttemptScheduleTime);
+  if (reported) return reported;
+  const lastEnded = optionalTsToMs(pending.lastAttemptCompleteTime);
+  const lastStarted = optionalTsToMs(pending.lastStartedTime);
+  const running =
+    pending.state === PENDING_ACTIVITY_STATE_STARTED && (lastEnded === undefined || (lastStarted ?? 0) > lastEnded);
+  if (running || lastEnded === undefined) return undefined;
+  const attempt = pending.attempt ?? 2;
+  const { initialInterval, backoffCoefficient } = DELIVERY_RETRY_POLICY;
+  return new Date(lastEnded + msToNumber(initialInterval) * backoffCoefficient ** Math.max(0, attempt - 2));
+}
+
+function failureDetails(failure: ProtoFailure | null | undefined): PostFailureDetails | undefined {
+  return decodePayload<PostFailureDetails>(failure?.applicationFailureInfo?.details?.payloads?.[0]);
+}
+
+/** The message of the failure that says what happened: an activity timeout's own message is generic. */
+function failureMessage(failure: ProtoFailure | null | undefined): string | undefined {
+  if (!failure) return undefined;
+  if (failure.timeoutFailureInfo && failure.cause?.message) return `${failure.message}: ${failure.cause.message}`;
+  return failure.message ?? undefined;
+}
+
+function eventStatusOf(status: WorkflowExecutionStatusName): EventDeliveryStatus {
+  switch (status) {
+    case 'RUNNING':
+    case 'PAUSED':
+      return 'delivering';
+    case 'COMPLETED':
+      return 'completed';
+    default:
+      return 'terminated';
+  }
+}

@@ -1,0 +1,171 @@
+import { newId } from '../../db/ids';
+import { startDelivery } from '../../emit/start-delivery';
+import { deliveryWorkflowId, redeliveryWorkflowId, type EventEnvelope } from '../../shared/contract';
+import { idempotentEventId } from '../../shared/event-ids';
+import { EVENT_TYPE_CATALOGUE, PING_EVENT_TYPE, type EventType } from '../../shared/event-types';
+import type { DomainDeps } from './context';
+import {
+  readDeliveryExecution,
+  readDeliveryInput,
+  type DeliveryExecution,
+  type WebhookDelivery,
+} from './delivery-status';
+import { ConflictError, NotFoundError } from './errors';
+import { callTemporal, temporalUiUrl } from './temporal';
+import { getWebhook } from './webhooks';
+
+export interface EmitEventInput {
+  /** Chosen by the caller to make a retried emit harmless; generated when absent. */
+  id?: string;
+  type: EventType;
+  data: Record<string, unknown>;
+  /** When the event happened; now when absent. */
+  occurredAt?: string;
+  /** Used for the id when no id is given: the same key always maps to the same event. */
+  idempotencyKey?: string;
+}
+
+export interface EmitEventResult {
+  event: EventEnvelope;
+  /** False when the event had been emitted before: `event` is the original and nothing was started. */
+  created: boolean;
+}
+
+/**
+ * Accepts an event for delivery. Nothing is stored outside Temporal: the workflow id, derived from the
+ * workspace and event id, is what makes a repeated emit answer with the original event.
+ */
+export async function emitEvent(
+  deps: DomainDeps,
+  workspaceId: string,
+  input: EmitEventInput,
+): Promise<EmitEventResult> {
+  const id = input.id ?? (input.idempotencyKey ? idempotentEventId(workspaceId, input.idempotencyKey) : newId('evt'));
+  const event: EventEnvelope = {
+    id,
+    type: input.type,
+    workspaceId,
+    timestamp: (input.occurredAt ? new Date(input.occurredAt) : new Date()).toISOString(),
+    data: input.data,
+  };
+  const { started, workflowId } = await start(deps, { event });
+  if (started) return { event, created: true };
+  const original = await readDeliveryInput(deps.temporal, workflowId);
+  return { event: original?.event ?? event, created: false };
+}
+
+export interface EventStatusView extends Omit<DeliveryExecution, 'deliveries' | 'workflowId'> {
+  deliveries: (WebhookDelivery & { url: string | null })[];
+  temporalUiUrl: string;
+}
+
+/** Where the delivery of an event stands, read from its workflow; never another workspace's event. */
+export async function getEventStatus(deps: DomainDeps, workspaceId: string, eventId: string): Promise<EventStatusView> {
+  return describeExecution(deps, workspaceId, deliveryWorkflowId(workspaceId, eventId), eventId);
+}
+
+/** Where a redelivery stands. */
+export async function getRedeliveryStatus(
+  deps: DomainDeps,
+  workspaceId: string,
+  eventId: string,
+  redeliveryId: string,
+): Promise<EventStatusView> {
+  const workflowId = redeliveryWorkflowId(workspaceId, eventId, redeliveryId);
+  return describeExecution(deps, workspaceId, workflowId, `${eventId}/redeliveries/${redeliveryId}`);
+}
+
+async function describeExecution(
+  deps: DomainDeps,
+  workspaceId: string,
+  workflowId: string,
+  displayId: string,
+): Promise<EventStatusView> {
+  const execution = await readDeliveryExecution(deps.temporal, workflowId);
+  if (!execution || execution.event.workspaceId !== workspaceId) throw new NotFoundError('event', displayId);
+  return {
+    event: execution.event,
+    status: execution.status,
+    webhookId: execution.webhookId,
+    redeliveryOf: execution.redeliveryOf,
+    startedAt: execution.startedAt,
+    closedAt: execution.closedAt,
+    deliveries: execution.deliveries.map((delivery) => ({
+      ...delivery,
+      url: urlOf(deps, workspaceId, delivery.webhookId),
+    })),
+    temporalUiUrl: temporalUiUrl(deps.temporal, workflowId),
+  };
+}
+
+/** The URL attempts go to now: the activity reads it at every attempt. Null once the webhook is deleted. */
+function urlOf(deps: DomainDeps, workspaceId: string, webhookId: string): string | null {
+  try {
+    return getWebhook(deps.db, workspaceId, webhookId).url;
+  } catch (err) {
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  }
+}
+
+export interface RedeliverResult {
+  eventId: string;
+  redeliveryId: string;
+  webhookId: string | null;
+  temporalUiUrl: string;
+}
+
+/** Delivers an emitted event again, to all its endpoints or to one, in a new workflow linked to the first. */
+export async function redeliverEvent(
+  deps: DomainDeps,
+  workspaceId: string,
+  eventId: string,
+  options: { webhookId?: string } = {},
+): Promise<RedeliverResult> {
+  if (options.webhookId) getWebhook(deps.db, workspaceId, options.webhookId);
+  const originalId = deliveryWorkflowId(workspaceId, eventId);
+  const original = await readDeliveryInput(deps.temporal, originalId);
+  if (!original || original.event.workspaceId !== workspaceId) throw new NotFoundError('event', eventId);
+  const redeliveryId = newId('rdl');
+  const workflowId = redeliveryWorkflowId(workspaceId, eventId, redeliveryId);
+  await start(deps, { event: original.event, webhookId: options.webhookId, redeliveryOf: originalId }, workflowId);
+  return {
+    eventId,
+    redeliveryId,
+    webhookId: options.webhookId ?? null,
+    temporalUiUrl: temporalUiUrl(deps.temporal, workflowId),
+  };
+}
+
+/** Test events carry this when no type is given. */
+export function pingData(webhookId: string): Record<string, unknown> {
+  return { webhookId, message: 'This is a test event from Hookline.' };
+}
+
+/**
+ * Sends an example event to one webhook through the ordinary delivery workflow. The default is a ping;
+ * with a type, that type's example payload.
+ */
+export async function sendTestEvent(
+  deps: DomainDeps,
+  workspaceId: string,
+  webhookId: string,
+  type?: EventType,
+): Promise<{ eventId: string; temporalUiUrl: string }> {
+  const webhook = getWebhook(deps.db, workspaceId, webhookId);
+  if (!webhook.enabled) throw new ConflictError(`Webhook ${webhookId} is disabled; enable it to send a test event`);
+  const event: EventEnvelope = {
+    id: newId('evt'),
+    type: type ?? PING_EVENT_TYPE,
+    workspaceId,
+    timestamp: new Date().toISOString(),
+    data: type ? { ...EVENT_TYPE_CATALOGUE[type].example } : pingData(webhookId),
+  };
+  const { workflowId } = await start(deps, { event, webhookId });
+  return { eventId: event.id, temporalUiUrl: temporalUiUrl(deps.temporal, workflowId) };
+}
+
+function start(deps: DomainDeps, input: Parameters<typeof startDelivery>[0], workflowId?: string) {
+  const { client, taskQueue, eagerStart } = deps.temporal;
+  return callTemporal(deps.temporal, () => startDelivery(input, { client, taskQueue, workflowId, eagerStart }));
+}

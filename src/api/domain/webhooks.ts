@@ -1,0 +1,134 @@
+import {
+  createWebhook,
+  deleteWebhook,
+  findWorkspaceWebhook,
+  listWebhooks,
+  rotateWebhookSecret,
+  updateWebhook,
+  type CreateWebhookInput,
+  type UpdateWebhookInput,
+} from '../../db/webhooks';
+import type { Db } from '../../db/client';
+import type { Webhook } from '../../db/schema';
+import { decodeCursor, encodeCursor } from './cursor';
+import { NotFoundError } from './errors';
+
+/** How long a replaced secret keeps signing deliveries, unless the rotation says otherwise. */
+export const DEFAULT_SECRET_GRACE_MS = 24 * 60 * 60 * 1000;
+
+export interface WebhookView {
+  id: string;
+  url: string;
+  events: string[];
+  description: string;
+  enabled: boolean;
+  /** Why Hookline disabled the webhook (a 410 Gone, for example); null when it did not. */
+  disabledReason: string | null;
+  headers: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toWebhookView(webhook: Webhook): WebhookView {
+  return {
+    id: webhook.id,
+    url: webhook.url,
+    events: webhook.events,
+    description: webhook.description,
+    enabled: webhook.enabled,
+    disabledReason: webhook.disabledReason,
+    headers: webhook.headers,
+    createdAt: webhook.createdAt,
+    updatedAt: webhook.updatedAt,
+  };
+}
+
+export function createWorkspaceWebhook(
+  db: Db,
+  workspaceId: string,
+  input: Omit<CreateWebhookInput, 'workspaceId'>,
+): WebhookView & { secret: string } {
+  const webhook = createWebhook(db, { ...input, workspaceId });
+  return { ...toWebhookView(webhook), secret: webhook.secret };
+}
+
+export function getWebhook(db: Db, workspaceId: string, webhookId: string): Webhook {
+  const webhook = findWorkspaceWebhook(db, workspaceId, webhookId);
+  if (!webhook) throw new NotFoundError('webhook', webhookId);
+  return webhook;
+}
+
+export interface Page<T> {
+  data: T[];
+  /** Pass as `cursor` to read the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+interface WebhookCursor {
+  after: string;
+}
+
+const isWebhookCursor = (value: unknown): value is WebhookCursor =>
+  typeof value === 'object' && value !== null && typeof (value as WebhookCursor).after === 'string';
+
+export function listWorkspaceWebhooks(
+  db: Db,
+  workspaceId: string,
+  options: { limit: number; cursor?: string },
+): Page<WebhookView> {
+  const afterId = options.cursor === undefined ? undefined : decodeCursor(options.cursor, isWebhookCursor).after;
+  // One row more than asked tells whether another page follows.
+  const rows = listWebhooks(db, workspaceId, { limit: options.limit + 1, afterId });
+  const page = rows.slice(0, options.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(toWebhookView),
+    nextCursor: rows.length > options.limit && last ? encodeCursor({ after: last.id } satisfies WebhookCursor) : null,
+  };
+}
+
+export function updateWorkspaceWebhook(
+  db: Db,
+  workspaceId: string,
+  webhookId: string,
+  input: UpdateWebhookInput,
+): WebhookView {
+  const webhook = updateWebhook(db, workspaceId, webhookId, input);
+  if (!webhook) throw new NotFoundError('webhook', webhookId);
+  return toWebhookView(webhook);
+}
+
+export function deleteWorkspaceWebhook(db: Db, workspaceId: string, webhookId: string): void {
+  if (!deleteWebhook(db, workspaceId, webhookId)) throw new NotFoundError('webhook', webhookId);
+}
+
+export interface RotateSecretOptions {
+  /** Defaults to {@link DEFAULT_SECRET_GRACE_MS}. */
+  graceMs?: number;
+  /** A secret of the caller's choosing; generated when absent. */
+  secret?: string;
+  now?: Date;
+}
+
+export interface RotatedSecret {
+  secret: string;
+  /** Until then deliveries are signed with the new and the previous secret. */
+  previousSecretExpiresAt: string;
+}
+
+export function rotateSecret(
+  db: Db,
+  workspaceId: string,
+  webhookId: string,
+  options: RotateSecretOptions = {},
+): RotatedSecret {
+  const webhook = rotateWebhookSecret(db, {
+    workspaceId,
+    webhookId,
+    graceMs: options.graceMs ?? DEFAULT_SECRET_GRACE_MS,
+    now: options.now ?? new Date(),
+    secret: options.secret,
+  });
+  if (!webhook?.previousSecretExpiresAt) throw new NotFoundError('webhook', webhookId);
+  return { secret: webhook.secret, previousSecretExpiresAt: webhook.previousSecretExpiresAt };
+}

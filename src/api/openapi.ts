@@ -1,0 +1,84 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import type { ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { HOOKLINE_VERSION } from '../shared/version';
+import type { ApiRoute } from './route';
+import { Problem } from './schemas';
+
+type Responses = RouteConfig['responses'];
+
+const problemResponse = (description: string, headers?: ResponseConfig['headers']): ResponseConfig => ({
+  description,
+  headers,
+  content: { 'application/problem+json': { schema: Problem } },
+});
+
+/** `/v1/webhooks/:id` in Express becomes `/v1/webhooks/{id}` in OpenAPI. */
+export function toOpenApiPath(path: string): string {
+  return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+/** The OpenAPI 3.1 document of the routes, generated from the zod schemas that validate them. */
+export function buildOpenApiDocument(routes: readonly ApiRoute[]): ReturnType<OpenApiGeneratorV31['generateDocument']> {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key: `Authorization: Bearer <key>`.',
+  });
+  registry.registerComponent('securitySchemes', 'apiKeyHeader', { type: 'apiKey', in: 'header', name: 'x-api-key' });
+
+  for (const route of routes) {
+    const { params, query, body, headers } = route.request;
+    const responses: Responses = {};
+    for (const [status, response] of Object.entries(route.responses)) {
+      const ok = Number(status) < 400;
+      responses[status] = {
+        description: response.description,
+        ...(response.headers ? { headers: response.headers } : {}),
+        ...(response.schema
+          ? { content: { [ok ? 'application/json' : 'application/problem+json']: { schema: response.schema } } }
+          : ok
+            ? {}
+            : { content: { 'application/problem+json': { schema: Problem } } }),
+      };
+    }
+    if (params || query || body || headers) responses['400'] ??= problemResponse('The request is invalid.');
+    if (route.auth) responses['401'] ??= problemResponse('No API key, or an unknown one.');
+    if (params) responses['404'] ??= problemResponse('Not found in this workspace.');
+    if (body) {
+      responses['413'] ??= problemResponse('The body is larger than 256 KiB.');
+      responses['415'] ??= problemResponse('The body is not JSON.');
+    }
+    if (route.temporal) {
+      responses['503'] ??= problemResponse('Temporal cannot be reached; nothing was accepted.', {
+        'retry-after': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
+      });
+    }
+    registry.registerPath({
+      method: route.method,
+      path: toOpenApiPath(route.path),
+      operationId: route.operationId,
+      summary: route.summary,
+      tags: [route.tag],
+      ...(route.auth ? { security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } : { security: [] }),
+      request: {
+        ...(params ? { params: params as never } : {}),
+        ...(query ? { query: query as never } : {}),
+        ...(headers ? { headers: headers as never } : {}),
+        ...(body ? { body: { required: false, content: { 'application/json': { schema: body } } } } : {}),
+      },
+      responses,
+    });
+  }
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Hookline API',
+      version: HOOKLINE_VERSION,
+      description:
+        'Manage webhooks, emit events and see what happened to every delivery. Delivery status is read from Temporal.',
+    },
+    servers: [{ url: '/' }],
+  });
+}

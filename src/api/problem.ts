@@ -1,0 +1,118 @@
+import { STATUS_CODES } from 'node:http';
+import type { ErrorRequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import {
+  AuthenticationError,
+  ConflictError,
+  NotFoundError,
+  TemporalUnavailableError,
+  ValidationError,
+  type InvalidField,
+} from './domain/errors';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Problem types are URNs: stable identifiers that need no documentation server to resolve. */
+const problemType = (slug: string) => `urn:hookline:problem:${slug}`;
+
+/** Seconds a caller should wait before retrying when Temporal cannot be reached. */
+export const TEMPORAL_RETRY_AFTER_SECONDS = 5;
+
+/** An RFC 9457 problem document. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  /** The offending fields of a validation error. */
+  errors?: InvalidField[];
+}
+
+/** The HTTP side of an error that the API raises outside the domain (routing, body parsing). */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    detail: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+    this.name = 'HttpProblem';
+  }
+}
+
+export function sendProblem(res: Response, problem: Problem, headers: Record<string, string> = {}): void {
+  res.status(problem.status).set(headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+}
+
+function titleOf(status: number): string {
+  return STATUS_CODES[status] ?? 'Error';
+}
+
+interface Mapped {
+  problem: Omit<Problem, 'instance'>;
+  headers?: Record<string, string>;
+}
+
+function build(status: number, slug: string, detail: string, extra: Partial<Problem> = {}): Omit<Problem, 'instance'> {
+  return { type: problemType(slug), title: titleOf(status), status, detail, ...extra };
+}
+
+/** Maps any error to a problem; unknown errors become a 500 that reveals nothing. */
+export function toProblem(err: unknown): Mapped & { unexpected: boolean } {
+  if (err instanceof ValidationError) {
+    const detail = `The request ${err.source} is invalid: ${err.fields.map((f) => `${f.field} ${f.message}`).join('; ')}`;
+    return { problem: build(400, 'validation-error', detail, { errors: [...err.fields] }), unexpected: false };
+  }
+  if (err instanceof AuthenticationError) {
+    return {
+      problem: build(401, 'unauthorized', err.message),
+      headers: { 'www-authenticate': 'Bearer realm="hookline"' },
+      unexpected: false,
+    };
+  }
+  if (err instanceof NotFoundError) return { problem: build(404, 'not-found', err.message), unexpected: false };
+  if (err instanceof ConflictError) return { problem: build(409, 'conflict', err.message), unexpected: false };
+  if (err instanceof TemporalUnavailableError) {
+    return {
+      problem: build(503, 'temporal-unavailable', `${err.message}; nothing was accepted. Try again shortly.`),
+      headers: { 'retry-after': String(TEMPORAL_RETRY_AFTER_SECONDS) },
+      unexpected: false,
+    };
+  }
+  if (err instanceof HttpProblem) {
+    return { problem: build(err.status, err.slug, err.message), headers: err.headers, unexpected: false };
+  }
+  const parserError = bodyParserProblem(err);
+  if (parserError) return { problem: parserError, unexpected: false };
+  return { problem: build(500, 'internal-error', 'An unexpected error occurred.'), unexpected: true };
+}
+
+/** Errors of express.json(): they carry a `type` and a 4xx `status`. */
+function bodyParserProblem(err: unknown): Omit<Problem, 'instance'> | undefined {
+  const e = err as { type?: unknown; status?: unknown; expose?: unknown; message?: unknown; limit?: unknown };
+  if (typeof e?.status !== 'number' || e.status < 400 || e.status >= 500) return undefined;
+  switch (e.type) {
+    case 'entity.parse.failed':
+      return build(400, 'malformed-json', 'The request body is not valid JSON.');
+    case 'entity.too.large':
+      return build(413, 'payload-too-large', `The request body is larger than ${String(e.limit)} bytes.`);
+    default:
+      return build(e.status, 'bad-request', e.expose && typeof e.message === 'string' ? e.message : titleOf(e.status));
+  }
+}
+
+/** The one error middleware: every error leaves as problem+json, never as HTML or a stack trace. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const { problem, headers, unexpected } = toProblem(err);
+    if (unexpected) logger.error({ err, method: req.method, url: req.originalUrl }, 'Unhandled error');
+    else if (problem.status === 503) logger.warn({ err, url: req.originalUrl }, 'Temporal unavailable');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendProblem(res, { ...problem, instance: req.originalUrl }, headers);
+  };
+}

@@ -1,0 +1,145 @@
+import express, { type RequestHandler, type Router } from 'express';
+import type { z } from 'zod';
+import type { Workspace } from '../db/schema';
+import { ValidationError, type InvalidField } from './domain/errors';
+import { HttpProblem } from './problem';
+import type { AppDeps } from './app';
+
+export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
+
+type AnyObjectSchema = z.ZodType<Record<string, unknown>>;
+
+export interface RouteResponse {
+  description: string;
+  schema?: z.ZodType;
+  headers?: Record<string, { description: string; schema: { type: 'string' | 'integer' } }>;
+}
+
+/** What a handler returns: the HTTP layer turns it into a response. */
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface HandlerInput<P, Q, B, H> {
+  params: P;
+  query: Q;
+  body: B;
+  headers: H;
+  /** The caller's workspace; every authenticated route is scoped to it. */
+  workspace: Workspace;
+  deps: AppDeps;
+}
+
+export interface RouteDefinition<
+  P extends AnyObjectSchema,
+  Q extends AnyObjectSchema,
+  B extends z.ZodType,
+  H extends AnyObjectSchema,
+> {
+  method: HttpMethod;
+  /** Express syntax: `/v1/webhooks/:id`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  /** Whether an API key is required (default true). */
+  auth?: boolean;
+  /** Whether the route calls Temporal, and so can answer 503. */
+  temporal?: boolean;
+  request?: { params?: P; query?: Q; body?: B; headers?: H };
+  responses: Record<number, RouteResponse>;
+  handle(input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>, z.output<H>>): Promise<Reply> | Reply;
+}
+
+/** A route with its types erased, as the router and the OpenAPI generator see it. */
+export interface ApiRoute {
+  method: HttpMethod;
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  auth: boolean;
+  temporal: boolean;
+  request: { params?: AnyObjectSchema; query?: AnyObjectSchema; body?: z.ZodType; headers?: AnyObjectSchema };
+  responses: Record<number, RouteResponse>;
+  handle(input: HandlerInput<unknown, unknown, unknown, unknown>): Promise<Reply> | Reply;
+}
+
+export function defineRoute<
+  P extends AnyObjectSchema = AnyObjectSchema,
+  Q extends AnyObjectSchema = AnyObjectSchema,
+  B extends z.ZodType = z.ZodType,
+  H extends AnyObjectSchema = AnyObjectSchema,
+>(route: RouteDefinition<P, Q, B, H>): ApiRoute {
+  return {
+    ...route,
+    auth: route.auth ?? true,
+    temporal: route.temporal ?? false,
+    request: route.request ?? {},
+    handle: route.handle as ApiRoute['handle'],
+  };
+}
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, source: ValidationError['source']): T {
+  if (!schema) return value as T;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const fields: InvalidField[] = result.error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.map(String).join('.') : source,
+    message: issue.message,
+  }));
+  throw new ValidationError(fields, source);
+}
+
+function hasBody(req: express.Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Builds the router from the route table. Every known path answers other methods with 405 and an
+ * `Allow` header, so that wrong methods get a problem too.
+ */
+export function buildRouter(
+  routes: readonly ApiRoute[],
+  deps: AppDeps,
+  authenticate: (req: express.Request) => Workspace,
+): Router {
+  const router = express.Router();
+  const byPath = new Map<string, ApiRoute[]>();
+  for (const route of routes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
+
+  for (const [path, pathRoutes] of byPath) {
+    const chain = router.route(path);
+    for (const route of pathRoutes) chain[route.method](handlerFor(route, deps, authenticate));
+    const allow = pathRoutes.flatMap((r) => (r.method === 'get' ? ['GET', 'HEAD'] : [r.method.toUpperCase()]));
+    chain.all((req) => {
+      throw new HttpProblem(405, 'method-not-allowed', `${req.method} is not allowed on ${path}`, {
+        allow: allow.join(', '),
+      });
+    });
+  }
+  return router;
+}
+
+function handlerFor(route: ApiRoute, deps: AppDeps, authenticate: (req: express.Request) => Workspace): RequestHandler {
+  return async (req, res) => {
+    const workspace = route.auth ? authenticate(req) : (undefined as unknown as Workspace);
+    if (route.request.body && hasBody(req) && !req.is(['application/json', 'application/*+json'])) {
+      throw new HttpProblem(415, 'unsupported-media-type', 'Send the request body as application/json.');
+    }
+    const reply = await route.handle({
+      params: parse(route.request.params, req.params, 'params'),
+      query: parse(route.request.query, req.query, 'query'),
+      body: parse(route.request.body, req.body ?? {}, 'body'),
+      headers: parse(route.request.headers, req.headers, 'headers'),
+      workspace,
+      deps,
+    });
+    res.status(reply.status).set(reply.headers ?? {});
+    if (reply.body === undefined) res.end();
+    else res.json(reply.body);
+  };
+}

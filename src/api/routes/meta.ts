@@ -1,0 +1,58 @@
+import { EVENT_TYPE_CATALOGUE, EVENT_TYPES } from '../../shared/event-types';
+import { checkReadiness } from '../domain/health';
+import { defineRoute, type ApiRoute } from '../route';
+import { EventTypeList, Health, Readiness } from '../schemas';
+
+/** Routes about the API itself; `document` is the OpenAPI document, built once from every route. */
+export function metaRoutes(document: () => unknown): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/event-types',
+      operationId: 'listEventTypes',
+      summary: 'The event types a service can emit, each with a description and an example payload',
+      tag: 'Events',
+      responses: { 200: { description: 'The catalogue.', schema: EventTypeList } },
+      handle: () => ({
+        status: 200,
+        body: { data: EVENT_TYPES.map((type) => EVENT_TYPE_CATALOGUE[type]) },
+      }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/healthz',
+      operationId: 'health',
+      summary: 'The process is up',
+      tag: 'Operations',
+      auth: false,
+      responses: { 200: { description: 'Up.', schema: Health } },
+      handle: () => ({ status: 200, body: { status: 'ok' } }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/readyz',
+      operationId: 'readiness',
+      summary: 'SQLite and Temporal both answer',
+      tag: 'Operations',
+      auth: false,
+      responses: {
+        200: { description: 'Ready.', schema: Readiness },
+        503: { description: 'A dependency does not answer.', schema: Readiness },
+      },
+      handle: async ({ deps }) => {
+        const { ready, checks } = await checkReadiness(deps);
+        return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'unavailable', checks } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/openapi.json',
+      operationId: 'openApiDocument',
+      summary: 'This OpenAPI 3.1 document',
+      tag: 'Operations',
+      auth: false,
+      responses: { 200: { description: 'The document.' } },
+      handle: () => ({ status: 200, body: document() }),
+    }),
+  ];
+}

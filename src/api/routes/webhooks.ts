@@ -1,0 +1,164 @@
+import { sendTestEvent } from '../domain/events';
+import { listWebhookDeliveries } from '../domain/deliveries';
+import {
+  createWorkspaceWebhook,
+  deleteWorkspaceWebhook,
+  getWebhook,
+  listWorkspaceWebhooks,
+  rotateSecret,
+  toWebhookView,
+  updateWorkspaceWebhook,
+} from '../domain/webhooks';
+import { defineRoute, type ApiRoute } from '../route';
+import {
+  CreateWebhookBody,
+  DeliveryList,
+  DeliveryListQuery,
+  RotateSecretBody,
+  RotatedSecret,
+  SecretResponse,
+  TestWebhookBody,
+  TestWebhookResponse,
+  UpdateWebhookBody,
+  Webhook,
+  WebhookIdParams,
+  WebhookList,
+  WebhookListQuery,
+  WebhookWithSecret,
+} from '../schemas';
+
+const tag = 'Webhooks';
+
+export const webhookRoutes: ApiRoute[] = [
+  defineRoute({
+    method: 'post',
+    path: '/v1/webhooks',
+    operationId: 'createWebhook',
+    summary: 'Create a webhook; the answer holds its secret',
+    tag,
+    request: { body: CreateWebhookBody },
+    responses: { 201: { description: 'The new webhook, with its signing secret.', schema: WebhookWithSecret } },
+    handle: ({ body, workspace, deps }) => ({
+      status: 201,
+      body: createWorkspaceWebhook(deps.db, workspace.id, body),
+    }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/webhooks',
+    operationId: 'listWebhooks',
+    summary: 'List webhooks, oldest first, a page at a time',
+    tag,
+    request: { query: WebhookListQuery },
+    responses: { 200: { description: 'One page of webhooks; secrets are not included.', schema: WebhookList } },
+    handle: ({ query, workspace, deps }) => ({
+      status: 200,
+      body: listWorkspaceWebhooks(deps.db, workspace.id, query),
+    }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/webhooks/:id',
+    operationId: 'getWebhook',
+    summary: 'Read a webhook',
+    tag,
+    request: { params: WebhookIdParams },
+    responses: { 200: { description: 'The webhook.', schema: Webhook } },
+    handle: ({ params, workspace, deps }) => ({
+      status: 200,
+      body: toWebhookView(getWebhook(deps.db, workspace.id, params.id)),
+    }),
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/v1/webhooks/:id',
+    operationId: 'updateWebhook',
+    summary: 'Change any of the fields given at creation',
+    tag,
+    request: { params: WebhookIdParams, body: UpdateWebhookBody },
+    responses: { 200: { description: 'The updated webhook.', schema: Webhook } },
+    handle: ({ params, body, workspace, deps }) => ({
+      status: 200,
+      body: updateWorkspaceWebhook(deps.db, workspace.id, params.id, body),
+    }),
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/v1/webhooks/:id',
+    operationId: 'deleteWebhook',
+    summary: 'Delete a webhook; deliveries still retrying to it end as failed',
+    tag,
+    request: { params: WebhookIdParams },
+    responses: { 204: { description: 'Deleted.' } },
+    handle: ({ params, workspace, deps }) => {
+      deleteWorkspaceWebhook(deps.db, workspace.id, params.id);
+      return { status: 204 };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/webhooks/:id/secret',
+    operationId: 'getWebhookSecret',
+    summary: 'Read the current signing secret',
+    tag,
+    request: { params: WebhookIdParams },
+    responses: { 200: { description: 'The secret.', schema: SecretResponse } },
+    handle: ({ params, workspace, deps }) => ({
+      status: 200,
+      body: { secret: getWebhook(deps.db, workspace.id, params.id).secret },
+    }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/webhooks/:id/rotate-secret',
+    operationId: 'rotateWebhookSecret',
+    summary: 'Replace the secret; the previous one keeps signing for a grace period (24 h by default)',
+    tag,
+    request: { params: WebhookIdParams, body: RotateSecretBody },
+    responses: { 200: { description: 'The new secret and the end of the grace period.', schema: RotatedSecret } },
+    handle: ({ params, body, workspace, deps }) => ({
+      status: 200,
+      body: rotateSecret(deps.db, workspace.id, params.id, {
+        secret: body.secret,
+        graceMs: body.gracePeriodSeconds === undefined ? undefined : body.gracePeriodSeconds * 1000,
+      }),
+    }),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/webhooks/:id/test',
+    operationId: 'testWebhook',
+    summary: 'Send an example event (a ping by default) to this webhook only, through the delivery workflow',
+    tag,
+    temporal: true,
+    request: { params: WebhookIdParams, body: TestWebhookBody },
+    responses: {
+      202: { description: 'Accepted; follow it with GET /v1/events/{eventId}.', schema: TestWebhookResponse },
+      409: { description: 'The webhook is disabled.' },
+    },
+    handle: async ({ params, body, workspace, deps }) => ({
+      status: 202,
+      body: await sendTestEvent(deps, workspace.id, params.id, body.type),
+    }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/webhooks/:id/deliveries',
+    operationId: 'listWebhookDeliveries',
+    summary: 'Recent deliveries to this webhook, newest first, from Temporal visibility',
+    tag,
+    temporal: true,
+    request: { params: WebhookIdParams, query: DeliveryListQuery },
+    responses: {
+      200: {
+        description:
+          'One page of deliveries. With `status`, a page may hold fewer items than `limit` while `nextCursor` is set.',
+        schema: DeliveryList,
+      },
+    },
+    handle: async ({ params, query, workspace, deps }) => ({
+      status: 200,
+      body: await listWebhookDeliveries(deps, workspace.id, params.id, query),
+    }),
+  }),
+];
