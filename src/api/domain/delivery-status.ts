@@ -73,7 +73,7 @@ export async function readDeliveryExecution(
 
 /** The start input of a delivery workflow (the first history event), or undefined when there is none. */
 export async function readDeliveryInput(
-  temporal: TemporalDeps,
+  temporal: Pick<TemporalDeps, 'client' | 'namespace' | 'rpcTimeoutMs'>,
   workflowId: string,
 ): Promise<DeliverEventInput | undefined> {
   try {

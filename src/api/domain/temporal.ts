@@ -32,7 +32,10 @@ const UNAVAILABLE_CODES: ReadonlySet<number> = new Set([
  * {@link TemporalUnavailableError}. Without a deadline the SDK retries an unreachable server for
  * half a minute, far longer than an HTTP caller waits.
  */
-export async function callTemporal<T>(temporal: TemporalDeps, fn: () => Promise<T>): Promise<T> {
+export async function callTemporal<T>(
+  temporal: Pick<TemporalDeps, 'client' | 'rpcTimeoutMs'>,
+  fn: () => Promise<T>,
+): Promise<T> {
   const deadline = Date.now() + (temporal.rpcTimeoutMs ?? DEFAULT_TEMPORAL_RPC_TIMEOUT_MS);
   try {
     return await temporal.client.withDeadline(deadline, fn);

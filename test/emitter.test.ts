@@ -1,0 +1,153 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createEmitter, createTemporalEmitter, EmitError, type EventType } from '../src/index';
+import { deliveryWorkflowId } from '../src/shared/contract';
+import { startTimeSkippingServer } from '../src/temporal-server/servers';
+import { openTempDatabase, type TempDatabase } from './support/fixtures';
+import { startReceiver, type Receiver } from './support/receiver';
+import {
+  newWorkspaceWithKey,
+  plainClient,
+  runWorker,
+  startApi,
+  type ApiHarness,
+  type TestWorkspace,
+} from './api/harness';
+
+let env: TestWorkflowEnvironment;
+let temp: TempDatabase;
+let api: ApiHarness;
+let worker: Awaited<ReturnType<typeof runWorker>>;
+const receivers: Receiver[] = [];
+
+beforeAll(async () => {
+  env = await startTimeSkippingServer({ executable: inject('testServerExecutable') });
+  temp = openTempDatabase();
+  worker = await runWorker(env, temp.db);
+  api = await startApi({ db: temp.db, client: plainClient(env), taskQueue: worker.taskQueue });
+});
+
+afterAll(async () => {
+  await api?.close();
+  await Promise.all(receivers.map((r) => r.close()));
+  await worker?.stop();
+  await env?.teardown();
+  temp?.close();
+});
+
+async function subscribedReceiver(ws: TestWorkspace): Promise<Receiver> {
+  const r = await startReceiver();
+  receivers.push(r);
+  const res = await api.request('POST', '/v1/webhooks', { key: ws.key, body: { url: r.url, events: ['*'] } });
+  expect(res.status).toBe(201);
+  return r;
+}
+
+async function untilDelivered(ws: TestWorkspace, eventId: string): Promise<void> {
+  await env.client.workflow.getHandle(deliveryWorkflowId(ws.workspaceId, eventId)).result();
+}
+
+describe('createEmitter', () => {
+  it('emits a typed event through the API and it is delivered', async () => {
+    const ws = newWorkspaceWithKey(temp.db);
+    const r = await subscribedReceiver(ws);
+    const emitter = createEmitter({ baseUrl: api.url, apiKey: ws.key });
+
+    const emitted = await emitter.emit(
+      'document.received',
+      { documentId: 'doc_1', fileName: 'statement.pdf', mimeType: 'application/pdf' },
+      { occurredAt: new Date('2026-01-15T09:58:40Z') },
+    );
+    const [delivered] = await r.waitForRequests(1);
+
+    expect(emitted).toEqual({
+      id: expect.stringMatching(/^evt_/),
+      type: 'document.received',
+      workspaceId: ws.workspaceId,
+      timestamp: '2026-01-15T09:58:40.000Z',
+      replayed: false,
+    });
+    expect(JSON.parse(delivered!.body)).toMatchObject({
+      id: emitted.id,
+      data: { documentId: 'doc_1', fileName: 'statement.pdf' },
+    });
+  });
+
+  it('checks at compile time that data follows the event type', () => {
+    const emitter = createEmitter({ baseUrl: 'http://127.0.0.1:1', apiKey: 'unused' });
+    const emitLater = () =>
+      // @ts-expect-error lead events need a leadId and a status
+      emitter.emit('lead.created', { documentId: 'doc_1' });
+    expect(typeof emitLater).toBe('function');
+  });
+
+  it('answers a repeated idempotency key with the original event', async () => {
+    const ws = newWorkspaceWithKey(temp.db);
+    const r = await subscribedReceiver(ws);
+    const emitter = createEmitter({ baseUrl: api.url, apiKey: ws.key });
+    const data = { leadId: 'lead_1', status: 'new' } as const;
+
+    const first = await emitter.emit('lead.created', data, { idempotencyKey: 'signup-1' });
+    const again = await emitter.emit('lead.created', data, { idempotencyKey: 'signup-1' });
+    await untilDelivered(ws, first.id);
+
+    expect(again).toEqual({ ...first, replayed: true });
+    expect(r.requests).toHaveLength(1);
+  });
+
+  it('throws an EmitError carrying the problem when the API refuses the event', async () => {
+    const ws = newWorkspaceWithKey(temp.db);
+    const emitter = createEmitter({ baseUrl: api.url, apiKey: ws.key });
+    const unauthorised = createEmitter({ baseUrl: api.url, apiKey: 'hk_wrong' });
+
+    const invalid = await emitter.emit('lead.deleted' as EventType, { leadId: 'x', status: 'new' }).catch((e) => e);
+    const refused = await unauthorised.emit('lead.created', { leadId: 'x', status: 'new' }).catch((e) => e);
+
+    expect(invalid).toBeInstanceOf(EmitError);
+    expect(invalid).toMatchObject({ status: 400, retryable: false, problem: { errors: [{ field: 'type' }] } });
+    expect(refused).toMatchObject({ status: 401, retryable: false });
+  });
+
+  it('throws a retryable EmitError when the API cannot be reached', async () => {
+    const emitter = createEmitter({ baseUrl: 'http://127.0.0.1:9', apiKey: 'hk_any', timeoutMs: 2_000 });
+
+    const error = await emitter.emit('lead.created', { leadId: 'x', status: 'new' }).catch((e) => e);
+
+    expect(error).toBeInstanceOf(EmitError);
+    expect(error).toMatchObject({ status: undefined, retryable: true });
+  });
+});
+
+describe('createTemporalEmitter', () => {
+  it('delivers an event emitted both through the API and through Temporal once', async () => {
+    const ws = newWorkspaceWithKey(temp.db);
+    const r = await subscribedReceiver(ws);
+    const viaApi = createEmitter({ baseUrl: api.url, apiKey: ws.key });
+    const viaTemporal = createTemporalEmitter({
+      client: plainClient(env),
+      workspaceId: ws.workspaceId,
+      taskQueue: worker.taskQueue,
+    });
+    const data = { actionLogId: 'al_1', action: 'verify', status: 'completed' } as const;
+
+    const direct = await viaTemporal.emit('action_log.completed', data, { id: 'evt_both_ways' });
+    const repeated = await viaApi.emit('action_log.completed', data, { id: 'evt_both_ways' });
+    const keyed = await viaApi.emit('action_log.completed', data, { idempotencyKey: 'job-7' });
+    const keyedAgain = await viaTemporal.emit('action_log.completed', data, { idempotencyKey: 'job-7' });
+    await untilDelivered(ws, direct.id);
+    await untilDelivered(ws, keyed.id);
+
+    expect(direct.replayed).toBe(false);
+    expect(repeated).toEqual({ ...direct, replayed: true });
+    expect(keyedAgain).toEqual({ ...keyed, replayed: true });
+    expect(r.requests.map((req) => req.headers['webhook-id']).sort()).toEqual([direct.id, keyed.id].sort());
+  });
+
+  it('rejects an envelope that the API would reject, before reaching Temporal', async () => {
+    const emitter = createTemporalEmitter({ client: plainClient(env), workspaceId: 'ws_x', taskQueue: 'unused' });
+
+    await expect(emitter.emit('lead.created', { leadId: 'x', status: 'new' }, { id: 'has spaces' })).rejects.toThrow(
+      /letters, digits/,
+    );
+  });
+});
