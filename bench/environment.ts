@@ -1,0 +1,150 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server';
+import { createHttpSender } from '../src/activities/http';
+import { openDatabase } from '../src/db/client';
+import { createWebhook } from '../src/db/webhooks';
+import { createWorkspace } from '../src/db/workspaces';
+import { provisionTemporalCli } from '../src/temporal-server/provision';
+import { EMBEDDED_SQLITE_PRAGMAS, startDevServer } from '../src/temporal-server/servers';
+import { createWorker } from '../src/worker/create-worker';
+import { createBenchActivities } from './activities';
+import { startBenchReceiver, type BenchReceiver } from './receiver';
+
+export const BENCH_EVENT_TYPE = 'lead.created';
+const NAMESPACE = 'default';
+const TRIVIAL_WORKFLOWS_PATH = path.join(__dirname, 'workflows.ts');
+
+export interface ServerSettings {
+  cli: string;
+  cliVersion: string;
+  dbFilename: string;
+  sqlitePragmas: readonly string[];
+  namespace: string;
+}
+
+export interface BenchEnvironment {
+  client: Client;
+  namespace: string;
+  hooklineTaskQueue: string;
+  trivialTaskQueue: string;
+  workspaceId: string;
+  webhookId: string;
+  receiver: BenchReceiver;
+  /** `performance.now()` at which each trivial workflow's activity started, by workflow id. */
+  trivialActivityRuns: Map<string, number>;
+  server: ServerSettings;
+  teardown(): Promise<void>;
+}
+
+/**
+ * Everything the bench runs against, in one process: a dev server on a fresh SQLite file with the
+ * embedded default's pragmas, Hookline's worker and the trivial workflow's worker, a client sharing
+ * their `NativeConnection` (which eager start needs), Hookline's own SQLite file with one workspace and
+ * one subscribed webhook, and the loopback receiver it points at.
+ */
+export async function startBenchEnvironment(log: (message: string) => void): Promise<BenchEnvironment> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookline-bench-'));
+  const cleanups: (() => Promise<void> | void)[] = [() => fs.rmSync(dir, { recursive: true, force: true })];
+  const teardown = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (err) {
+        log(`cleanup failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    cleanups.length = 0;
+  };
+
+  try {
+    const cli = await provisionTemporalCli({
+      explicitPath: process.env.TEMPORAL_CLI_PATH,
+      searchPath: process.env.PATH,
+      log,
+    });
+    const dbFilename = path.join(dir, 'temporal.db');
+    log(`Starting the Temporal dev server (${cli.source}) …`);
+    const env: TestWorkflowEnvironment = await startDevServer({ executable: cli.executable, dbFilename });
+    cleanups.push(() => env.teardown());
+
+    const database = openDatabase(path.join(dir, 'hookline.db'));
+    cleanups.push(() => database.close());
+    const receiver = await startBenchReceiver();
+    cleanups.push(() => receiver.close());
+    const workspace = createWorkspace(database.db, 'bench');
+    const webhook = createWebhook(database.db, {
+      workspaceId: workspace.id,
+      url: receiver.url,
+      events: [BENCH_EVENT_TYPE],
+    });
+
+    const http = createHttpSender();
+    cleanups.push(() => http.close());
+    const hooklineTaskQueue = `bench-hookline-${process.pid}`;
+    const trivialTaskQueue = `bench-trivial-${process.pid}`;
+    const trivialActivityRuns = new Map<string, number>();
+
+    log('Bundling workflows and starting workers …');
+    const [hooklineWorker, trivialWorker] = await Promise.all([
+      createWorker({
+        connection: env.nativeConnection,
+        namespace: NAMESPACE,
+        taskQueue: hooklineTaskQueue,
+        db: database.db,
+        http,
+      }),
+      Worker.create({
+        connection: env.nativeConnection,
+        namespace: NAMESPACE,
+        taskQueue: trivialTaskQueue,
+        workflowsPath: TRIVIAL_WORKFLOWS_PATH,
+        activities: createBenchActivities({
+          onRun: (workflowId) => trivialActivityRuns.set(workflowId, performance.now()),
+        }),
+      }),
+    ]);
+    for (const worker of [hooklineWorker, trivialWorker]) {
+      const running = worker.run();
+      // A worker that dies mid-run would leave the bench waiting on results: say so at once.
+      running.catch((err: unknown) => log(`worker failed: ${err instanceof Error ? err.message : String(err)}`));
+      cleanups.push(async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+      });
+    }
+
+    return {
+      client: new Client({ connection: env.nativeConnection, namespace: NAMESPACE }),
+      namespace: NAMESPACE,
+      hooklineTaskQueue,
+      trivialTaskQueue,
+      workspaceId: workspace.id,
+      webhookId: webhook.id,
+      receiver,
+      trivialActivityRuns,
+      server: {
+        cli: cli.source,
+        cliVersion: cliVersion(cli.executable),
+        dbFilename,
+        sqlitePragmas: EMBEDDED_SQLITE_PRAGMAS,
+        namespace: NAMESPACE,
+      },
+      teardown,
+    };
+  } catch (err) {
+    await teardown();
+    throw err;
+  }
+}
+
+function cliVersion(executable: EphemeralServerExecutable): string {
+  if (executable.type !== 'existing-path') return executable.type;
+  const result = spawnSync(executable.path, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  return result.stdout?.trim() || 'unknown';
+}

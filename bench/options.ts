@@ -1,0 +1,90 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  /** Events delivered in the saturation phase. @default 1000 */
+  events: number;
+  /** Workflows in flight in every saturation run, ceiling and Hookline alike. @default 50 */
+  concurrency: number;
+  /**
+   * Hookline's events are run in this many parts, each between two runs of the ceiling, so that drift in
+   * what else the machine does hits both alike. @default 4
+   */
+  rounds: number;
+  /** Workflows of each kind run before measuring, to warm the JIT, caches and connections. @default 100 */
+  warmup: number;
+  /** Length of the open-loop latency phase. @default 20 */
+  latencySeconds: number;
+  /** Arrival rate of the latency phase, per second. @default half the measured ceiling */
+  rate?: number;
+  /** Start workflows with `requestEagerStart`. @default true */
+  eager: boolean;
+  /** Where the figures are written as JSON. @default bench/results/latest.json */
+  json: string;
+}
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+  --events N            events in the saturation phase (default 1000)
+  --concurrency N       workflows in flight while saturating (default 50)
+  --rounds N            Hookline runs, each between two ceiling runs (default 4)
+  --warmup N            workflows of each kind run before measuring (default 100)
+  --latency-seconds S   length of the open-loop latency phase (default 20)
+  --rate R              latency-phase arrivals per second (default: half the measured ceiling)
+  --no-eager            start workflows without requestEagerStart
+  --json PATH           where to write the figures (default bench/results/latest.json)
+  --help                show this text`;
+
+export class BenchOptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BenchOptionsError';
+  }
+}
+
+/** Parses the command line; returns undefined when help was asked for. */
+export function parseBenchOptions(argv: readonly string[]): BenchOptions | undefined {
+  const { values } = parseArgs({
+    args: [...argv],
+    allowNegative: true,
+    strict: true,
+    options: {
+      events: { type: 'string' },
+      concurrency: { type: 'string' },
+      rounds: { type: 'string' },
+      warmup: { type: 'string' },
+      'latency-seconds': { type: 'string' },
+      rate: { type: 'string' },
+      eager: { type: 'boolean', default: true },
+      json: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return undefined;
+  const options = {
+    events: integer('--events', values.events, 1000, 1),
+    concurrency: integer('--concurrency', values.concurrency, 50, 1),
+    rounds: integer('--rounds', values.rounds, 4, 1),
+    warmup: integer('--warmup', values.warmup, 100, 0),
+    latencySeconds: positive('--latency-seconds', values['latency-seconds'], 20),
+    rate: values.rate === undefined ? undefined : positive('--rate', values.rate, 0),
+    eager: values.eager,
+    json: path.resolve(values.json ?? path.join(__dirname, 'results', 'latest.json')),
+  };
+  if (options.rounds > options.events) throw new BenchOptionsError('--rounds must not exceed --events');
+  return options;
+}
+
+function integer(flag: string, raw: string | undefined, fallback: number, min: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new BenchOptionsError(`${flag} must be an integer ≥ ${min}`);
+  return value;
+}
+
+function positive(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new BenchOptionsError(`${flag} must be a number > 0`);
+  return value;
+}

@@ -1,0 +1,160 @@
+import { startDelivery } from '../src/emit/start-delivery';
+import { EVENT_TYPE_CATALOGUE } from '../src/shared/event-types';
+import type { EventEnvelope } from '../src/shared/contract';
+import { BENCH_EVENT_TYPE, type BenchEnvironment } from './environment';
+import { runClosedLoop, runOpenLoop, type ClosedLoopResult, type OpenLoopResult } from './load';
+import { summarize, type LatencySummary } from './stats';
+import type { trivialWorkflow } from './workflows';
+
+/** How long the last deliveries of a phase may take to arrive before the phase is declared broken. */
+const ARRIVAL_TIMEOUT_MS = 60_000;
+
+export interface SaturationResult extends ClosedLoopResult {
+  /** Milliseconds from workflow start to its one activity running (trivial) or its request received (Hookline). */
+  startToWork: number[];
+  /** Milliseconds from workflow start to its result returned. */
+  startToResult: number[];
+}
+
+export interface LatencyResult extends OpenLoopResult {
+  ratePerSecond: number;
+  events: number;
+  /** startDelivery resolved → request received by the receiver: the figure with the target. */
+  acceptedToReceived: LatencySummary;
+  /** startDelivery called → resolved: the start round trip. */
+  callToAccepted: LatencySummary;
+  /** startDelivery called → request received. */
+  callToReceived: LatencySummary;
+}
+
+export interface PhaseContext {
+  env: BenchEnvironment;
+  eager: boolean;
+  /** Keeps workflow and event ids unique across phases. */
+  prefix: string;
+}
+
+/** Trivial workflows with `concurrency` in flight, each awaited to its result. */
+export async function saturateTrivial(
+  { env, eager, prefix }: PhaseContext,
+  count: number,
+  concurrency: number,
+  onDone: () => void,
+): Promise<SaturationResult> {
+  const starts = new Map<string, number>();
+  const toResult: number[] = [];
+  const loop = await runClosedLoop(
+    count,
+    concurrency,
+    async (index) => {
+      const workflowId = `${prefix}-${index}`;
+      const started = performance.now();
+      starts.set(workflowId, started);
+      const handle = await env.client.workflow.start<typeof trivialWorkflow>('trivialWorkflow', {
+        workflowId,
+        taskQueue: env.trivialTaskQueue,
+        args: [],
+        requestEagerStart: eager,
+      });
+      await handle.result();
+      toResult.push(performance.now() - started);
+    },
+    onDone,
+  );
+  return {
+    ...loop,
+    startToWork: delays(starts, env.trivialActivityRuns),
+    startToResult: toResult,
+  };
+}
+
+/** Hookline deliveries through `startDelivery` with `concurrency` in flight, each awaited to its result. */
+export async function saturateHookline(
+  { env, eager, prefix }: PhaseContext,
+  count: number,
+  concurrency: number,
+  onDone: () => void,
+): Promise<SaturationResult> {
+  const starts = new Map<string, number>();
+  const toResult: number[] = [];
+  const loop = await runClosedLoop(
+    count,
+    concurrency,
+    async (index) => {
+      const event = benchEvent(env, `${prefix}-${index}`);
+      const started = performance.now();
+      starts.set(event.id, started);
+      const { handle } = await startDelivery(
+        { event },
+        { client: env.client, taskQueue: env.hooklineTaskQueue, eagerStart: eager },
+      );
+      const result = await handle.result();
+      toResult.push(performance.now() - started);
+      const failed = result.deliveries.filter((d) => d.outcome !== 'succeeded');
+      if (result.deliveries.length !== 1 || failed.length > 0) {
+        throw new Error(`event ${event.id}: unexpected deliveries ${JSON.stringify(result.deliveries)}`);
+      }
+    },
+    onDone,
+  );
+  return {
+    ...loop,
+    startToWork: delays(starts, env.receiver.arrivals),
+    startToResult: toResult,
+  };
+}
+
+/**
+ * Emits at a fixed rate (open loop) and times each event from `startDelivery` resolving to its request
+ * reaching the receiver.
+ */
+export async function measureLatency(
+  { env, eager, prefix }: PhaseContext,
+  ratePerSecond: number,
+  count: number,
+  onAccepted: () => void,
+): Promise<LatencyResult> {
+  const calls = new Map<string, number>();
+  const accepted = new Map<string, number>();
+  const ids: string[] = [];
+  const loop = await runOpenLoop(count, ratePerSecond, async (index) => {
+    const event = benchEvent(env, `${prefix}-${index}`);
+    ids.push(event.id);
+    calls.set(event.id, performance.now());
+    await startDelivery({ event }, { client: env.client, taskQueue: env.hooklineTaskQueue, eagerStart: eager });
+    accepted.set(event.id, performance.now());
+    onAccepted();
+  });
+  await env.receiver.waitFor(
+    ids.filter((id) => accepted.has(id)),
+    ARRIVAL_TIMEOUT_MS,
+  );
+  return {
+    ...loop,
+    ratePerSecond,
+    events: count,
+    acceptedToReceived: summarize(delays(accepted, env.receiver.arrivals)),
+    callToAccepted: summarize(delays(calls, accepted)),
+    callToReceived: summarize(delays(calls, env.receiver.arrivals)),
+  };
+}
+
+function benchEvent(env: BenchEnvironment, id: string): EventEnvelope {
+  return {
+    id,
+    type: BENCH_EVENT_TYPE,
+    workspaceId: env.workspaceId,
+    timestamp: new Date().toISOString(),
+    data: { ...EVENT_TYPE_CATALOGUE[BENCH_EVENT_TYPE].example },
+  };
+}
+
+/** `to − from` for every key present in both maps. */
+function delays(from: ReadonlyMap<string, number>, to: ReadonlyMap<string, number>): number[] {
+  const out: number[] = [];
+  for (const [key, start] of from) {
+    const end = to.get(key);
+    if (end !== undefined) out.push(end - start);
+  }
+  return out;
+}

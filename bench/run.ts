@@ -1,0 +1,237 @@
+/**
+ * `npm run bench`: Hookline's delivery throughput against the ceiling of a trivial workflow on the same
+ * server in the same run, then its latency under an open-loop arrival rate of half that ceiling.
+ * Flags: see `npm run bench -- --help`.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import cliProgress from 'cli-progress';
+import { cpuSpent, createCpuMeter, findChildPid, isRunning, type CpuMeter, type CpuSample } from './cpu';
+import { startBenchEnvironment, type BenchEnvironment } from './environment';
+import { BenchOptionsError, USAGE, parseBenchOptions, type BenchOptions } from './options';
+import { measureLatency, saturateHookline, saturateTrivial, type PhaseContext } from './phases';
+import {
+  TARGETS,
+  formatReport,
+  latencyFigures,
+  saturationFigures,
+  type BenchReport,
+  type MeasuredSaturation,
+} from './report';
+import { round1 } from './stats';
+
+// Worker lifecycle chatter and the per-delivery info log would drown the progress bar.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+async function main(): Promise<number> {
+  let options: BenchOptions | undefined;
+  try {
+    options = parseBenchOptions(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof BenchOptionsError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) throw err;
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (!options) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+
+  const startedAt = new Date();
+  const began = performance.now();
+  const env = await startBenchEnvironment(log);
+  const interrupt = () => {
+    log('Interrupted: cleaning up …');
+    void env.teardown().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  // The SDK retries forever against a server that has gone; a run on a shared machine should fail fast.
+  const serverPid = findChildPid('temporal');
+  const watchdog = setInterval(() => {
+    if (serverPid === undefined || isRunning(serverPid)) return;
+    clearInterval(watchdog);
+    log('The Temporal dev server exited during the run (stopped by something else?): aborting.');
+    void env.teardown().finally(() => process.exit(1));
+  }, 1000);
+  try {
+    const report = await runPhases(env, options, startedAt, serverPid);
+    report.durationSeconds = round1((performance.now() - began) / 1000);
+    process.stdout.write(formatReport(report));
+    fs.mkdirSync(path.dirname(options.json), { recursive: true });
+    fs.writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+    log(`Figures written to ${path.relative(process.cwd(), options.json)}`);
+    return report.errors.length > 0 ? 1 : 0;
+  } finally {
+    clearInterval(watchdog);
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+    await env.teardown();
+  }
+}
+
+async function runPhases(
+  env: BenchEnvironment,
+  options: BenchOptions,
+  startedAt: Date,
+  serverPid: number | undefined,
+): Promise<BenchReport> {
+  const { events, concurrency, rounds, warmup, eager } = options;
+  const context = (prefix: string): PhaseContext => ({ env, eager, prefix });
+  const meter = createCpuMeter(serverPid);
+  const loadBefore = os.loadavg();
+
+  if (warmup > 0) {
+    await withBar(2 * warmup, async (bar) => {
+      bar.phase('warm-up, trivial');
+      await saturateTrivial(context('warm'), warmup, concurrency, bar.tick);
+      bar.phase('warm-up, Hookline');
+      await saturateHookline(context('warm'), warmup, concurrency, bar.tick);
+    });
+  }
+
+  // Ceiling and Hookline alternate, C H C H … C, so that a change in background load during the run
+  // weighs on both rather than on whichever ran at the time.
+  const sizes = Array.from(
+    { length: rounds },
+    (_, i) => Math.floor(((i + 1) * events) / rounds) - Math.floor((i * events) / rounds),
+  );
+  const ceilingSize = Math.ceil(events / rounds);
+  const ceilingRuns: MeasuredSaturation[] = [];
+  const hooklineRuns: MeasuredSaturation[] = [];
+  await withBar(events + (rounds + 1) * ceilingSize, async (bar) => {
+    for (let round = 0; round <= rounds; round++) {
+      bar.phase(`ceiling ${round + 1}/${rounds + 1}`);
+      ceilingRuns.push(
+        await withCpu(meter, () => saturateTrivial(context(`ceil${round}`), ceilingSize, concurrency, bar.tick)),
+      );
+      const size = sizes[round];
+      if (size === undefined) break;
+      bar.phase(`Hookline ${round + 1}/${rounds}`);
+      hooklineRuns.push(
+        await withCpu(meter, () => saturateHookline(context(`sat${round}`), size, concurrency, bar.tick)),
+      );
+    }
+  });
+  const ceiling = saturationFigures(ceilingRuns);
+  const hookline = saturationFigures(hooklineRuns);
+
+  const rate = options.rate ?? ceiling.perSecond / 2;
+  const latencyEvents = Math.max(1, Math.round(rate * options.latencySeconds));
+  const latency = await withBar(latencyEvents, (bar) => {
+    bar.phase(`latency at ${rate.toFixed(1)}/s`);
+    return withCpu(meter, () => measureLatency(context('lat'), rate, latencyEvents, bar.tick));
+  });
+
+  const ratio = hookline.perSecond / ceiling.perSecond;
+  const p95 = latency.acceptedToReceived.p95;
+  const cpuTotal = (c: { benchMs: number; serverMs?: number }) =>
+    c.serverMs === undefined ? undefined : c.benchMs + c.serverMs;
+  const trivialCpu = cpuTotal(ceiling.cpuPerWorkflowMs);
+  const hooklineCpu = cpuTotal(hookline.cpuPerWorkflowMs);
+  const cpus = os.cpus();
+  const round3 = (value: number) => Math.round(value * 1000) / 1000;
+  return {
+    startedAt: startedAt.toISOString(),
+    durationSeconds: 0,
+    machine: {
+      cores: cpus.length,
+      cpu: cpus[0]?.model.trim() ?? 'unknown',
+      memoryGiB: round1(os.totalmem() / 2 ** 30),
+      platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+      node: process.version,
+      loadAverage1mBefore: round1(loadBefore[0] ?? Number.NaN),
+      loadAverage1mAfter: round1(os.loadavg()[0] ?? Number.NaN),
+    },
+    server: {
+      kind: 'temporal server start-dev (CLI), SQLite file',
+      cli: env.server.cli,
+      cliVersion: env.server.cliVersion,
+      dbFilename: env.server.dbFilename,
+      sqlitePragmas: env.server.sqlitePragmas,
+      namespace: env.server.namespace,
+    },
+    settings: {
+      connection: 'one NativeConnection shared by the client and both workers',
+      eagerStart: eager,
+      workerOptions: 'SDK defaults (createWorker for Hookline, Worker.create for the trivial workflow)',
+      completion: 'each saturation workflow awaited with handle.result()',
+      warmup: `${warmup} workflows of each kind`,
+    },
+    saturation: {
+      events,
+      concurrency,
+      rounds,
+      ceiling,
+      hookline,
+      ratio: round3(ratio),
+      ratioByRound: hooklineRuns.map((run, i) =>
+        round3(run.perSecond / (((ceilingRuns[i]?.perSecond ?? 0) + (ceilingRuns[i + 1]?.perSecond ?? 0)) / 2)),
+      ),
+      ...(trivialCpu !== undefined && hooklineCpu !== undefined ? { cpuRatio: round3(trivialCpu / hooklineCpu) } : {}),
+    },
+    latency: latencyFigures(latency, latency.cpu),
+    targets: {
+      ratio: { target: `≥ ${TARGETS.minRatio}`, value: round3(ratio), pass: ratio >= TARGETS.minRatio },
+      p95: { target: `≤ ${TARGETS.maxP95Ms} ms`, value: round1(p95), pass: p95 <= TARGETS.maxP95Ms },
+    },
+    errors: [...ceilingRuns, ...hooklineRuns, latency].flatMap((r) => r.errors),
+  };
+}
+
+/** Adds the CPU time a phase cost, in the bench process and in the server, to its result. */
+async function withCpu<T>(meter: CpuMeter, phase: () => Promise<T>): Promise<T & { cpu: CpuSample }> {
+  const start = meter.sample();
+  const result = await phase();
+  return { ...result, cpu: cpuSpent(start, meter.sample()) };
+}
+
+interface Bar {
+  phase(label: string): void;
+  tick(): void;
+}
+
+/** Runs phases behind one progress bar on stderr; each phase shows its own label and rate. */
+async function withBar<T>(total: number, run: (bar: Bar) => Promise<T>): Promise<T> {
+  const bar = new cliProgress.SingleBar(
+    {
+      format: '{label} |{bar}| {value}/{total}  {rate}/s  {duration}s',
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let done = 0;
+  let phaseStarted = performance.now();
+  let phaseDone = 0;
+  bar.start(total, 0, { label: ''.padEnd(20), rate: '0.0' });
+  try {
+    return await run({
+      phase(label) {
+        phaseStarted = performance.now();
+        phaseDone = 0;
+        bar.update(done, { label: label.padEnd(20), rate: '0.0' });
+      },
+      tick() {
+        done++;
+        phaseDone++;
+        bar.update(done, { rate: ((phaseDone / (performance.now() - phaseStarted)) * 1000).toFixed(1) });
+      },
+    });
+  } finally {
+    bar.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
