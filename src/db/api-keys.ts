@@ -78,3 +78,25 @@ export function ensureDefaultWorkspace(db: Db): WorkspaceWithKey {
     return { workspace, apiKey: key, created: true };
   });
 }
+
+export interface ApiKeyListing {
+  workspace: string;
+  workspaceId: string;
+  prefix: string;
+  createdAt: string;
+}
+
+/** Every key by workspace, with only its first characters. */
+export function listApiKeys(db: Db): ApiKeyListing[] {
+  return db
+    .select({
+      workspace: workspaces.name,
+      workspaceId: workspaces.id,
+      prefix: apiKeys.prefix,
+      createdAt: apiKeys.createdAt,
+    })
+    .from(apiKeys)
+    .innerJoin(workspaces, eq(apiKeys.workspaceId, workspaces.id))
+    .orderBy(workspaces.name, apiKeys.createdAt)
+    .all();
+}
