@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
+import { chromium as chromiumBrowser, type Browser } from 'playwright-core';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createHttpSender } from '../src/activities/http';
 import { openDatabase } from '../src/db/client';
@@ -19,10 +19,20 @@ import { createWorker } from '../src/worker/create-worker';
 /**
  * Takes the README's screenshots of a delivery as ops see it in the Temporal UI: one waiting for its
  * third attempt after two failures, and the same once it succeeded. Needs Chromium
- * (`apt-get install chromium`); takes about three and a half minutes, because the retries are real.
+ * (`apt-get install chromium`, or CHROMIUM_PATH); takes about three and a half minutes, because the retries are real.
  */
 async function main(): Promise<void> {
-  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const browser = await chromiumBrowser.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   const outDir = path.join(PROJECT_ROOT, 'docs', 'images');
   fs.mkdirSync(outDir, { recursive: true });
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -43,10 +53,21 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/hookline`;
 
   const workspace = createWorkspace(db, 'acme-lending');
-  createWebhook(db, { workspaceId: workspace.id, url, events: ['lead.created'], description: 'CRM sync' });
+  const webhook = createWebhook(db, {
+    workspaceId: workspace.id,
+    url,
+    events: ['lead.created'],
+    description: 'CRM sync',
+  });
   const http2 = createHttpSender();
   const taskQueue = 'hookline-deliveries';
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, db, http: http2 });
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    db,
+    http: http2,
+  });
   const client = new Client({ connection: env.nativeConnection });
 
   await worker.runUntil(async () => {
@@ -62,12 +83,18 @@ async function main(): Promise<void> {
     console.log(`Waiting for the second attempt to fail (about a minute): ${page}`);
     while (received < 2) await new Promise((resolve) => setTimeout(resolve, 1_000));
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    shoot(chromium, page, path.join(outDir, 'ui-delivery-retrying.png'));
+    await shoot(browser, page, path.join(outDir, 'ui-delivery-retrying.png'), 'deliverEventWorkflow', {
+      name: 'Pending Activities',
+      ready: 'Last Failure',
+    });
     await handle.result();
-    shoot(chromium, page, path.join(outDir, 'ui-delivery-succeeded.png'));
-    shoot(chromium, `http://localhost:${uiPort}/namespaces/default/workflows`, path.join(outDir, 'ui-workflow-list.png'));
+    await shoot(browser, page, path.join(outDir, 'ui-delivery-succeeded.png'), 'COMPLETED');
+    const query = encodeURIComponent(`HooklineWebhookIds = "${webhook.id}"`);
+    const list = `http://localhost:${uiPort}/namespaces/default/workflows?query=${query}`;
+    await shoot(browser, list, path.join(outDir, 'ui-workflow-list.png'), workflowId);
   });
 
+  await browser.close();
   await http2.close();
   receiver.close();
   close();
@@ -75,25 +102,28 @@ async function main(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-function shoot(chromium: string, url: string, file: string): void {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'hookline-chromium-'));
-  execFileSync(chromium, [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--hide-scrollbars',
-    `--user-data-dir=${profile}`,
-    '--window-size=1440,1100',
-    '--virtual-time-budget=20000',
-    `--screenshot=${file}`,
-    url,
-  ], { stdio: 'ignore' });
-  fs.rmSync(profile, { recursive: true, force: true });
+/** Opens a page in headless Chromium, optionally clicks a tab, and saves a screenshot. */
+async function shoot(
+  browser: Browser,
+  url: string,
+  file: string,
+  waitForText: string,
+  tab?: { name: string; ready: string },
+): Promise<void> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  await page.getByText(waitForText).first().waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(2_000);
+  if (tab) {
+    await page
+      .getByRole('tab', { name: new RegExp(tab.name) })
+      .first()
+      .click();
+    await page.getByText(tab.ready).first().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1_000);
+  }
+  await page.screenshot({ path: file });
+  await page.close();
   console.log(`Wrote ${path.relative(PROJECT_ROOT, file)}`);
 }
 
