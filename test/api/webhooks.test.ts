@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { disableWebhook } from '../../src/db/webhooks';
 import { deliveryWorkflowId } from '../../src/shared/contract';
 import { EVENT_TYPE_CATALOGUE, PING_EVENT_TYPE, type EventType } from '../../src/shared/event-types';
 import { startTimeSkippingServer } from '../../src/temporal-server/servers';
@@ -268,6 +269,21 @@ describe('webhooks', () => {
     expect(deleted.text).toBe('');
     expectProblem(gone, 404);
     expectProblem(deletedAgain, 404);
+  });
+
+  it('shows why Hookline disabled a webhook until it is enabled again', async () => {
+    const ws = newWorkspaceWithKey(temp.db);
+    const webhook = await createWebhook(ws);
+    disableWebhook(temp.db, webhook.id, 'Receiver answered 410 Gone');
+
+    const disabled = await api.request<WebhookBody>('GET', `/v1/webhooks/${webhook.id}`, { key: ws.key });
+    const enabled = await api.request<WebhookBody>('PATCH', `/v1/webhooks/${webhook.id}`, {
+      key: ws.key,
+      body: { enabled: true },
+    });
+
+    expect(disabled.body).toMatchObject({ enabled: false, disabledReason: 'Receiver answered 410 Gone' });
+    expect(enabled.body).toMatchObject({ enabled: true, disabledReason: null });
   });
 
   it("answers 404 for another workspace's webhook on every route and never lists it", async () => {

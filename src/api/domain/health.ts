@@ -1,6 +1,9 @@
 import { pingDatabase } from '../../db/client';
 import type { DomainDeps } from './context';
-import { callTemporal } from './temporal';
+import { callTemporal, DEFAULT_TEMPORAL_RPC_TIMEOUT_MS } from './temporal';
+
+/** Probes expect a quick answer; a Temporal that takes longer than this counts as failing. */
+const READINESS_TIMEOUT_MS = 2_000;
 
 export interface Readiness {
   ready: boolean;
@@ -10,7 +13,10 @@ export interface Readiness {
 /** Whether SQLite and Temporal both answer. */
 export async function checkReadiness(deps: DomainDeps): Promise<Readiness> {
   const sqlite = safely(() => pingDatabase(deps.db));
-  const temporal = await callTemporal(deps.temporal, () => deps.temporal.client.workflowService.getSystemInfo({})).then(
+  const rpcTimeoutMs = Math.min(deps.temporal.rpcTimeoutMs ?? DEFAULT_TEMPORAL_RPC_TIMEOUT_MS, READINESS_TIMEOUT_MS);
+  const temporal = await callTemporal({ ...deps.temporal, rpcTimeoutMs }, () =>
+    deps.temporal.client.workflowService.getSystemInfo({}),
+  ).then(
     () => true,
     () => false,
   );
