@@ -126,6 +126,7 @@ export function buildRouter(
 
 function handlerFor(route: ApiRoute, deps: AppDeps, authenticate: (req: express.Request) => Workspace): RequestHandler {
   return async (req, res) => {
+    // Routes without authentication (health, readiness, the OpenAPI document) never read the workspace.
     const workspace = route.auth ? authenticate(req) : (undefined as unknown as Workspace);
     if (route.request.body && hasBody(req) && !req.is(['application/json', 'application/*+json'])) {
       throw new HttpProblem(415, 'unsupported-media-type', 'Send the request body as application/json.');

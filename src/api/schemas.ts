@@ -165,7 +165,8 @@ export const EmitEventBody = z
 
 export const EmitEventHeaders = z.object({
   'idempotency-key': z.string().min(1).max(255).optional().openapi({
-    description: 'Makes retries safe without choosing an id: the same key always maps to the same event.',
+    description:
+      'Makes retries safe without choosing an id: the same key always maps to the same event. Ignored when the body has an `id`.',
   }),
 });
 

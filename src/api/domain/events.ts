@@ -1,4 +1,5 @@
 import { newId } from '../../db/ids';
+import { findWorkspaceWebhook } from '../../db/webhooks';
 import { startDelivery } from '../../emit/start-delivery';
 import { deliveryWorkflowId, redeliveryWorkflowId, type EventEnvelope } from '../../shared/contract';
 import { idempotentEventId } from '../../shared/event-ids';
@@ -100,12 +101,7 @@ async function describeExecution(
 
 /** The URL attempts go to now: the activity reads it at every attempt. Null once the webhook is deleted. */
 function urlOf(deps: DomainDeps, workspaceId: string, webhookId: string): string | null {
-  try {
-    return getWebhook(deps.db, workspaceId, webhookId).url;
-  } catch (err) {
-    if (err instanceof NotFoundError) return null;
-    throw err;
-  }
+  return findWorkspaceWebhook(deps.db, workspaceId, webhookId)?.url ?? null;
 }
 
 export interface RedeliverResult {
