@@ -7,7 +7,7 @@ import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server';
 import { createHttpSender } from '../src/activities/http';
-import { openDatabase } from '../src/db/client';
+import { openDatabase, type Db } from '../src/db/client';
 import { createWebhook } from '../src/db/webhooks';
 import { createWorkspace } from '../src/db/workspaces';
 import { provisionTemporalCli } from '../src/temporal-server/provision';
@@ -33,6 +33,8 @@ export interface BenchEnvironment {
   namespace: string;
   hooklineTaskQueue: string;
   trivialTaskQueue: string;
+  /** Hookline's database, handed to `startDelivery` as the API does, so subscriptions resolve at emit time. */
+  db: Db;
   workspaceId: string;
   webhookId: string;
   receiver: BenchReceiver;
@@ -124,6 +126,7 @@ export async function startBenchEnvironment(log: (message: string) => void): Pro
       namespace: NAMESPACE,
       hooklineTaskQueue,
       trivialTaskQueue,
+      db: database.db,
       workspaceId: workspace.id,
       webhookId: webhook.id,
       receiver,

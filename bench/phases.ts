@@ -86,7 +86,7 @@ export async function saturateHookline(
       starts.set(event.id, started);
       const { handle } = await startDelivery(
         { event },
-        { client: env.client, taskQueue: env.hooklineTaskQueue, eagerStart: eager },
+        { client: env.client, taskQueue: env.hooklineTaskQueue, eagerStart: eager, db: env.db },
       );
       const result = await handle.result();
       toResult.push(performance.now() - started);
@@ -121,7 +121,10 @@ export async function measureLatency(
     const event = benchEvent(env, `${prefix}-${index}`);
     ids.push(event.id);
     calls.set(event.id, performance.now());
-    await startDelivery({ event }, { client: env.client, taskQueue: env.hooklineTaskQueue, eagerStart: eager });
+    await startDelivery(
+      { event },
+      { client: env.client, taskQueue: env.hooklineTaskQueue, eagerStart: eager, db: env.db },
+    );
     accepted.set(event.id, performance.now());
     onAccepted();
   });

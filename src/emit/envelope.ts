@@ -18,8 +18,11 @@ export const EventEnvelopeSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
+export const EndpointSchema = z.object({ webhookId: z.string().min(1), url: z.url() });
+
 export const DeliverEventInputSchema = z.object({
   event: EventEnvelopeSchema,
+  endpoints: z.array(EndpointSchema).optional(),
   webhookId: z.string().min(1).optional(),
   redeliveryOf: z.string().min(1).optional(),
 });

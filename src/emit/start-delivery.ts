@@ -8,6 +8,8 @@ import {
   deliveryWorkflowSummary,
   type DeliverEventInput,
 } from '../shared/contract';
+import type { Db } from '../db/client';
+import { findEndpoints } from '../db/webhooks';
 import { DeliverEventInputSchema } from './envelope';
 
 export interface StartDeliveryOptions {
@@ -15,6 +17,12 @@ export interface StartDeliveryOptions {
   taskQueue: string;
   /** Defaults to the event's own delivery id; redeliveries pass their own. */
   workflowId?: string;
+  /**
+   * Hookline's database, when the caller can read it: the subscriptions are then resolved here, at
+   * emit time, and travel in the workflow input, so the workflow needs no lookup of its own. Callers
+   * without it (a service holding only a Temporal client) leave the lookup to the workflow.
+   */
+  db?: Db;
   /**
    * Asks the server to hand the first workflow task straight back to a worker that shares the client's
    * connection, saving a round trip. Only useful when client and worker share a `NativeConnection`.
@@ -40,6 +48,13 @@ export async function startDelivery(
 ): Promise<StartDeliveryResult> {
   const parsed = DeliverEventInputSchema.parse(input) as DeliverEventInput;
   const { event } = parsed;
+  if (!parsed.endpoints && options.db) {
+    parsed.endpoints = findEndpoints(options.db, {
+      workspaceId: event.workspaceId,
+      eventType: event.type,
+      webhookId: parsed.webhookId,
+    });
+  }
   const workflowId = options.workflowId ?? deliveryWorkflowId(event.workspaceId, event.id);
   try {
     const handle = await options.client.workflow.start<typeof deliverEventWorkflow>(DELIVER_EVENT_WORKFLOW, {
@@ -51,6 +66,9 @@ export async function startDelivery(
         { key: SEARCH_ATTRIBUTES.workspaceId, value: event.workspaceId },
         { key: SEARCH_ATTRIBUTES.eventId, value: event.id },
         { key: SEARCH_ATTRIBUTES.eventType, value: event.type },
+        ...(parsed.endpoints?.length
+          ? [{ key: SEARCH_ATTRIBUTES.webhookIds, value: parsed.endpoints.map((e) => e.webhookId) }]
+          : []),
       ]),
       staticSummary: deliveryWorkflowSummary(event),
       requestEagerStart: options.eagerStart,

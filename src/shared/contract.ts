@@ -49,6 +49,12 @@ export interface DeliverEventInput {
   webhookId?: string;
   /** Workflow id of the delivery this one repeats. */
   redeliveryOf?: string;
+  /**
+   * The endpoints, when the emitter resolved the subscriptions itself (see `startDelivery`'s `db`
+   * option). Without them the workflow looks them up in a local activity, which costs the worker an
+   * extra workflow activation per event.
+   */
+  endpoints?: Endpoint[];
 }
 
 export interface Endpoint {

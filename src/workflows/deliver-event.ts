@@ -35,13 +35,19 @@ const { postEvent } = proxyActivities<Activities>({
  * its own retry schedule. One endpoint failing never fails the others nor the workflow.
  */
 export async function deliverEventWorkflow(input: DeliverEventInput): Promise<DeliverEventResult> {
-  const { event, webhookId } = input;
+  const { event } = input;
+  const endpoints = input.endpoints ?? (await lookUpEndpoints(input));
+  const deliveries = await Promise.all(endpoints.map((endpoint) => deliverTo(endpoint, event)));
+  return { eventId: event.id, deliveries };
+}
+
+/** For emitters that could not resolve the subscriptions themselves. */
+async function lookUpEndpoints({ event, webhookId }: DeliverEventInput): Promise<Endpoint[]> {
   const endpoints = await findEndpoints({ workspaceId: event.workspaceId, eventType: event.type, webhookId });
   if (endpoints.length > 0) {
     upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.webhookIds, value: endpoints.map((e) => e.webhookId) }]);
   }
-  const deliveries = await Promise.all(endpoints.map((endpoint) => deliverTo(endpoint, event)));
-  return { eventId: event.id, deliveries };
+  return endpoints;
 }
 
 async function deliverTo(endpoint: Endpoint, event: EventEnvelope): Promise<DeliveryOutcome> {

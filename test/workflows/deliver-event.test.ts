@@ -32,12 +32,16 @@ async function receiver(reply?: (index: number) => Reply): Promise<Receiver> {
 }
 
 /** Emits one event through the real emit path and runs a worker until its delivery workflow ends. */
-async function deliver(workspaceId: string, options: { beforeResult?: () => Promise<void> } = {}) {
+async function deliver(
+  workspaceId: string,
+  options: { beforeResult?: () => Promise<void>; emitterReadsDb?: boolean } = {},
+) {
   const event = buildEvent(workspaceId);
   const { worker, taskQueue, http } = await startTestWorker(env.nativeConnection, temp.db);
   try {
     const result = await worker.runUntil(async () => {
-      const { handle } = await startDelivery({ event }, { client: env.client, taskQueue });
+      const db = options.emitterReadsDb ? temp.db : undefined;
+      const { handle } = await startDelivery({ event }, { client: env.client, taskQueue, db });
       await options.beforeResult?.();
       return { result: await handle.result(), handle };
     });
@@ -219,6 +223,22 @@ describe('deliverEventWorkflow on the time-skipping server', () => {
     expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.workspaceId)).toBe(workspaceId);
     expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.eventType)).toBe('lead.created');
     expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.eventId)).toBe(event.id);
+    expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.webhookIds)).toEqual([webhook.id]);
+  });
+
+  it('uses the endpoints resolved at emit time, with no lookup of its own, when the emitter reads the database', async () => {
+    const workspaceId = newWorkspaceId(temp.db);
+    const r = await receiver((i) => (i === 0 ? { status: 500 } : { status: 200 }));
+    const webhook = createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
+
+    const { result, handle } = await deliver(workspaceId, { emitterReadsDb: true });
+
+    expect(result.deliveries).toEqual([{ webhookId: webhook.id, outcome: 'succeeded', attempts: 2, statusCode: 200 }]);
+    const history = await handle.fetchHistory();
+    const types = (history.events ?? []).map((e) => String(e.eventType));
+    expect(types.filter((t) => t.includes('MARKER_RECORDED'))).toEqual([]);
+    expect(types.filter((t) => t.includes('UPSERT_WORKFLOW_SEARCH_ATTRIBUTES'))).toEqual([]);
+    const description = await handle.describe();
     expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.webhookIds)).toEqual([webhook.id]);
   });
 });

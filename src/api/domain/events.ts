@@ -163,5 +163,7 @@ export async function sendTestEvent(
 
 function start(deps: DomainDeps, input: Parameters<typeof startDelivery>[0], workflowId?: string) {
   const { client, taskQueue, eagerStart } = deps.temporal;
-  return callTemporal(deps.temporal, () => startDelivery(input, { client, taskQueue, workflowId, eagerStart }));
+  return callTemporal(deps.temporal, () =>
+    startDelivery(input, { client, taskQueue, workflowId, eagerStart, db: deps.db }),
+  );
 }
