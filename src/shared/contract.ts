@@ -5,10 +5,14 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { RetryPolicy } from '@temporalio/common';
+import type { Activities } from '../activities';
 
 export const DEFAULT_TASK_QUEUE = 'hookline-deliveries';
 
 export const DELIVER_EVENT_WORKFLOW = 'deliverEventWorkflow';
+
+/** Activity type of the one-attempt POST (its key in `createActivities`); the API reads attempts by it. */
+export const POST_EVENT_ACTIVITY = 'postEvent' as const satisfies keyof Activities;
 
 /** Deliveries are retried after 1 and then 2 more minutes, 3 attempts in all. */
 export const DELIVERY_RETRY_POLICY = {

@@ -1,10 +1,15 @@
-import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDevServer } from '../../src/temporal-server/servers';
-import { openTempDatabase, type TempDatabase } from '../support/fixtures';
+import type { TempDatabase } from '../support/fixtures';
 import { startReceiver, type Receiver, type Reply } from '../support/receiver';
-import { eventually, newWorkspaceWithKey, runWorker, startApi, type ApiHarness, type TestWorkspace } from './harness';
+import {
+  eventually,
+  newWorkspaceWithKey,
+  startApiStack,
+  type ApiHarness,
+  type ApiStack,
+  type TestWorkspace,
+} from './harness';
 
 interface DeliveryItem {
   eventId: string;
@@ -24,27 +29,17 @@ interface DeliveryPage {
 
 // The dev server, because the time-skipping one has no visibility queries. Visibility is eventually
 // consistent, so lists are polled until they show what was emitted.
-let env: TestWorkflowEnvironment;
 let temp: TempDatabase;
 let api: ApiHarness;
-let worker: Awaited<ReturnType<typeof runWorker>>;
+let stack: ApiStack | undefined;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  env = await startDevServer({ executable: inject('devServerExecutable') });
-  temp = openTempDatabase();
-  worker = await runWorker(env, temp.db);
-  const client = new Client({ connection: env.connection, namespace: 'default' });
-  api = await startApi({ db: temp.db, client, taskQueue: worker.taskQueue });
+  stack = await startApiStack(await startDevServer({ executable: inject('devServerExecutable') }));
+  ({ temp, api } = stack);
 });
 
-afterAll(async () => {
-  await api?.close();
-  await Promise.all(receivers.map((r) => r.close()));
-  await worker?.stop();
-  await env?.teardown();
-  temp?.close();
-});
+afterAll(() => stack?.stop(receivers));
 
 async function receiver(reply?: (index: number) => Reply): Promise<Receiver> {
   const r = await startReceiver({ reply: reply && ((_req, i) => reply(i)) });

@@ -4,15 +4,15 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deliveryWorkflowId } from '../../src/shared/contract';
 import { startTimeSkippingServer } from '../../src/temporal-server/servers';
-import { openTempDatabase, type TempDatabase } from '../support/fixtures';
+import type { TempDatabase } from '../support/fixtures';
 import { startReceiver, type Receiver, type Reply } from '../support/receiver';
 import {
   TEMPORAL_UI_URL,
   eventually,
   newWorkspaceWithKey,
-  plainClient,
-  runWorker,
   startApi,
+  startApiStack,
+  type ApiStack,
   type ApiHarness,
   type TestWorkspace,
 } from './harness';
@@ -38,23 +38,16 @@ interface EventStatusBody {
 let env: TestWorkflowEnvironment;
 let temp: TempDatabase;
 let api: ApiHarness;
-let worker: Awaited<ReturnType<typeof runWorker>>;
+let worker: ApiStack['worker'];
+let stack: ApiStack | undefined;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  env = await startTimeSkippingServer({ executable: inject('testServerExecutable') });
-  temp = openTempDatabase();
-  worker = await runWorker(env, temp.db);
-  api = await startApi({ db: temp.db, client: plainClient(env), taskQueue: worker.taskQueue });
+  stack = await startApiStack(await startTimeSkippingServer({ executable: inject('testServerExecutable') }));
+  ({ env, temp, api, worker } = stack);
 });
 
-afterAll(async () => {
-  await api?.close();
-  await Promise.all(receivers.map((r) => r.close()));
-  await worker?.stop();
-  await env?.teardown();
-  temp?.close();
-});
+afterAll(() => stack?.stop(receivers));
 
 async function receiver(reply?: (index: number) => Reply): Promise<Receiver> {
   const r = await startReceiver({ reply: reply && ((_req, i) => reply(i)), clock: () => env.currentTimeMs() });

@@ -5,7 +5,7 @@ import { createApp } from '../../src/api/app';
 import { startApiServer, type ApiServer } from '../../src/api/server';
 import { createWorkspaceKey } from '../../src/db/api-keys';
 import type { Db } from '../../src/db/client';
-import { startTestWorker, uniqueName } from '../support/fixtures';
+import { openTempDatabase, startTestWorker, uniqueName, type TempDatabase } from '../support/fixtures';
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -95,6 +95,35 @@ export async function runWorker(env: TestWorkflowEnvironment, db: Db) {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await http.close();
+    },
+  };
+}
+
+export interface ApiStack {
+  env: TestWorkflowEnvironment;
+  temp: TempDatabase;
+  worker: Awaited<ReturnType<typeof runWorker>>;
+  api: ApiHarness;
+  /** Stops the API, then `alsoClose` (receivers), the worker and the server, and removes the database. */
+  stop(alsoClose?: { close(): Promise<void> }[]): Promise<void>;
+}
+
+/** The API on a temporary SQLite file, with a worker, against a Temporal server the caller started. */
+export async function startApiStack(env: TestWorkflowEnvironment): Promise<ApiStack> {
+  const temp = openTempDatabase();
+  const worker = await runWorker(env, temp.db);
+  const api = await startApi({ db: temp.db, client: plainClient(env), taskQueue: worker.taskQueue });
+  return {
+    env,
+    temp,
+    worker,
+    api,
+    async stop(alsoClose = []) {
+      await api.close();
+      await Promise.all(alsoClose.map((c) => c.close()));
+      await worker.stop();
+      await env.teardown();
+      temp.close();
     },
   };
 }

@@ -6,9 +6,9 @@ import { deliveryWorkflowId } from '../../src/shared/contract';
 import { EVENT_TYPE_CATALOGUE, PING_EVENT_TYPE, type EventType } from '../../src/shared/event-types';
 import { startTimeSkippingServer } from '../../src/temporal-server/servers';
 import { generateWebhookSecret } from '../../src/shared/webhook-secret';
-import { openTempDatabase, type TempDatabase } from '../support/fixtures';
+import type { TempDatabase } from '../support/fixtures';
 import { startReceiver, type Receiver } from '../support/receiver';
-import { newWorkspaceWithKey, plainClient, runWorker, startApi, type ApiHarness, type TestWorkspace } from './harness';
+import { newWorkspaceWithKey, startApiStack, type ApiHarness, type ApiStack, type TestWorkspace } from './harness';
 
 interface WebhookBody {
   id: string;
@@ -34,23 +34,15 @@ interface ProblemBody {
 let env: TestWorkflowEnvironment;
 let temp: TempDatabase;
 let api: ApiHarness;
-let worker: Awaited<ReturnType<typeof runWorker>>;
+let stack: ApiStack | undefined;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  env = await startTimeSkippingServer({ executable: inject('testServerExecutable') });
-  temp = openTempDatabase();
-  worker = await runWorker(env, temp.db);
-  api = await startApi({ db: temp.db, client: plainClient(env), taskQueue: worker.taskQueue });
+  stack = await startApiStack(await startTimeSkippingServer({ executable: inject('testServerExecutable') }));
+  ({ env, temp, api } = stack);
 });
 
-afterAll(async () => {
-  await api?.close();
-  await Promise.all(receivers.map((r) => r.close()));
-  await worker?.stop();
-  await env?.teardown();
-  temp?.close();
-});
+afterAll(() => stack?.stop(receivers));
 
 async function receiver(): Promise<Receiver> {
   const r = await startReceiver();

@@ -2,6 +2,7 @@ import type { WorkflowExecutionDescription, WorkflowExecutionStatusName, Workflo
 import { msToNumber, optionalTsToDate, optionalTsToMs } from '@temporalio/common/lib/time';
 import {
   DELIVERY_RETRY_POLICY,
+  POST_EVENT_ACTIVITY,
   type DeliverEventInput,
   type EventEnvelope,
   type PostEventInput,
@@ -15,8 +16,6 @@ type HistoryEvent = NonNullable<History['events']>[number];
 type PendingActivity = NonNullable<WorkflowExecutionDescription['raw']['pendingActivities']>[number];
 type ProtoFailure = NonNullable<PendingActivity['lastFailure']>;
 
-/** The activity that makes one POST; its input names the webhook. */
-const POST_EVENT_ACTIVITY = 'postEvent';
 const PENDING_ACTIVITY_STATE_STARTED = 2;
 
 export const DELIVERY_STATUSES = ['pending', 'retrying', 'succeeded', 'failed'] as const;
