@@ -46,13 +46,18 @@ export function createActivities({ db, http }: ActivityDeps) {
         message: string,
         extra: Omit<PostFailureDetails, 'attempt'> = {},
         nonRetryable = false,
-      ) =>
-        ApplicationFailure.create({
+      ) => {
+        const failure = ApplicationFailure.create({
           type,
           message,
           nonRetryable,
           details: [{ attempt, ...extra } satisfies PostFailureDetails],
         });
+        // A receiver's answer is not a fault in this code: message, type and details say everything,
+        // and a stack trace would only clutter the failure ops read in the Temporal UI.
+        failure.stack = '';
+        return failure;
+      };
 
       // Loaded at every attempt: the secret never travels through Temporal, and a webhook deleted or
       // disabled while retrying stops being delivered to.

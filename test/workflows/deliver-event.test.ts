@@ -97,9 +97,14 @@ describe('deliverEventWorkflow on the time-skipping server', () => {
     const r = await receiver((i) => ({ status: 500 + i, body: `failure ${i + 1}` }));
     const webhook = createWebhook(temp.db, { workspaceId, url: r.url, events: ['*'] });
 
-    const { result } = await deliver(workspaceId);
+    const { result, handle } = await deliver(workspaceId);
 
     expect(r.requests).toHaveLength(3);
+    const failed = (await handle.fetchHistory()).events?.find((e) => e.activityTaskFailedEventAttributes);
+    expect(failed?.activityTaskFailedEventAttributes?.failure).toMatchObject({
+      message: 'Receiver answered HTTP 502: failure 3',
+      stackTrace: '',
+    });
     expect(result.deliveries).toEqual([
       {
         webhookId: webhook.id,
