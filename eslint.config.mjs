@@ -1,6 +1,11 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const NODE_BUILTINS = {
+  regex: '^(node:|(fs|path|os|http|https|net|crypto|child_process|stream|url|util|worker_threads|dns|zlib)$)',
+  message: 'Node built-ins do not run in the workflow sandbox.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', '.cache/', 'data/', 'drizzle/', 'bench/results/'] },
   js.configs.recommended,
@@ -13,31 +18,66 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^@temporalio/[a-z-]+/lib/',
+              message: "Import the SDK's internals through src/shared/temporal-sdk.ts only.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/shared/temporal-sdk.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // The contract is what workflows see: it imports nothing of Hookline outside itself, and no I/O.
+    files: ['src/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            NODE_BUILTINS,
+            { regex: '^\\.\\./', message: 'The contract imports nothing outside src/contract.' },
+            {
+              regex: '^(?!@temporalio/common$|zod$|\\./)',
+              message: 'The contract depends on @temporalio/common and zod only.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // Workflows are replayed deterministically in a sandbox: no I/O, no Node built-ins, no clocks or
-    // randomness of their own, and only type imports of the code that does I/O.
+    // randomness of their own; they import the contract and the workflow SDK only, and the contract's
+    // zod schemas as types only, so the bundle carries no zod.
     files: ['src/workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { regex: '^node:', message: 'Workflows cannot use Node built-ins.' },
+            NODE_BUILTINS,
             {
-              regex: '^(fs|path|os|http|https|net|crypto|child_process|stream|url|util|worker_threads|dns|zlib)$',
-              message: 'Workflows cannot use Node built-ins.',
+              regex: '^\\.\\./(?!contract/)',
+              message: 'Workflows import only the contract (src/contract).',
             },
             {
-              regex: '^\\.\\./(activities|db|api|worker|emit|temporal-server)(/|$)',
+              regex: '^\\.\\./contract/(envelope|problem)$',
               allowTypeImports: true,
-              message: 'Workflows may only import types from activities, db, api, worker and emit.',
+              message: 'The contract’s zod schemas stay out of the workflow bundle: import their types only.',
             },
             {
-              regex: '^(better-sqlite3|drizzle-orm|undici|express|pino)',
-              message: 'Workflows do no I/O.',
+              regex: '^(?!@temporalio/(workflow|common)$|\\.)',
+              message: 'Workflows depend on @temporalio/workflow and @temporalio/common only.',
             },
           ],
         },

@@ -2,17 +2,18 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
+import pino from 'pino';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server';
-import { createHttpSender } from '../src/activities/http';
+import type { EphemeralServerExecutable } from '../src/shared/temporal-sdk';
 import { openDatabase, type Db } from '../src/db/client';
 import { createWebhook } from '../src/db/webhooks';
 import { createWorkspace } from '../src/db/workspaces';
 import { provisionTemporalCli } from '../src/temporal-server/provision';
 import { EMBEDDED_SQLITE_PRAGMAS, startDevServer } from '../src/temporal-server/servers';
-import { createWorker } from '../src/worker/create-worker';
+import { startHookline } from '../src/runtime/start-hookline';
+import { loadConfig } from '../src/shared/config';
 import { createBenchActivities } from './activities';
 import { startBenchReceiver, type BenchReceiver } from './receiver';
 
@@ -65,9 +66,11 @@ export async function startBenchEnvironment(log: (message: string) => void): Pro
   };
 
   try {
+    const hooklineTaskQueue = `bench-hookline-${process.pid}`;
+    const config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: hooklineTaskQueue, LOG_LEVEL: 'silent' });
     const cli = await provisionTemporalCli({
-      explicitPath: process.env.TEMPORAL_CLI_PATH,
-      searchPath: process.env.PATH,
+      explicitPath: config.temporal.provision.cliPath,
+      searchPath: config.temporal.provision.searchPath,
       log,
     });
     const dbFilename = path.join(dir, 'temporal.db');
@@ -86,20 +89,18 @@ export async function startBenchEnvironment(log: (message: string) => void): Pro
       events: [BENCH_EVENT_TYPE],
     });
 
-    const http = createHttpSender();
-    cleanups.push(() => http.close());
-    const hooklineTaskQueue = `bench-hookline-${process.pid}`;
     const trivialTaskQueue = `bench-trivial-${process.pid}`;
     const trivialActivityRuns = new Map<string, number>();
 
     log('Bundling workflows and starting workers …');
-    const [hooklineWorker, trivialWorker] = await Promise.all([
-      createWorker({
-        connection: env.nativeConnection,
-        namespace: NAMESPACE,
-        taskQueue: hooklineTaskQueue,
+    const [hookline, trivialWorker] = await Promise.all([
+      // The same composition as `npm start`, on the bench's own server and database.
+      startHookline({
+        config,
+        logger: pino({ level: 'silent' }),
         db: database.db,
-        http,
+        temporal: { connection: env.nativeConnection },
+        worker: {},
       }),
       Worker.create({
         connection: env.nativeConnection,
@@ -111,18 +112,19 @@ export async function startBenchEnvironment(log: (message: string) => void): Pro
         }),
       }),
     ]);
-    for (const worker of [hooklineWorker, trivialWorker]) {
-      const running = worker.run();
-      // A worker that dies mid-run would leave the bench waiting on results: say so at once.
-      running.catch((err: unknown) => log(`worker failed: ${err instanceof Error ? err.message : String(err)}`));
-      cleanups.push(async () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
-      });
+    cleanups.push(() => hookline.close());
+    const trivialRun = trivialWorker.run();
+    cleanups.push(async () => {
+      if (trivialWorker.getState() === 'RUNNING') trivialWorker.shutdown();
+      await trivialRun;
+    });
+    // A worker that dies mid-run would leave the bench waiting on results: say so at once.
+    for (const running of [hookline.worker?.done, trivialRun]) {
+      running?.catch((err: unknown) => log(`worker failed: ${err instanceof Error ? err.message : String(err)}`));
     }
 
     return {
-      client: new Client({ connection: env.nativeConnection, namespace: NAMESPACE }),
+      client: hookline.client,
       namespace: NAMESPACE,
       hooklineTaskQueue,
       trivialTaskQueue,

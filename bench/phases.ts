@@ -1,6 +1,7 @@
+import { endpointResolver } from '../src/db/webhooks';
 import { startDelivery } from '../src/emit/start-delivery';
-import { EVENT_TYPE_CATALOGUE } from '../src/shared/event-types';
-import type { EventEnvelope } from '../src/shared/contract';
+import { EVENT_TYPE_CATALOGUE } from '../src/contract/event-types';
+import type { EventEnvelope } from '../src/contract/delivery';
 import { BENCH_EVENT_TYPE, type BenchEnvironment } from './environment';
 import { runClosedLoop, runOpenLoop, type ClosedLoopResult, type OpenLoopResult } from './load';
 import { summarize, type LatencySummary } from './stats';
@@ -86,7 +87,12 @@ export async function saturateHookline(
       starts.set(event.id, started);
       const { handle } = await startDelivery(
         { event },
-        { client: env.client, taskQueue: env.hooklineTaskQueue, eagerStart: eager, db: env.db },
+        {
+          client: env.client,
+          taskQueue: env.hooklineTaskQueue,
+          eagerStart: eager,
+          resolveEndpoints: endpointResolver(env.db),
+        },
       );
       const result = await handle.result();
       toResult.push(performance.now() - started);
@@ -123,7 +129,12 @@ export async function measureLatency(
     calls.set(event.id, performance.now());
     await startDelivery(
       { event },
-      { client: env.client, taskQueue: env.hooklineTaskQueue, eagerStart: eager, db: env.db },
+      {
+        client: env.client,
+        taskQueue: env.hooklineTaskQueue,
+        eagerStart: eager,
+        resolveEndpoints: endpointResolver(env.db),
+      },
     );
     accepted.set(event.id, performance.now());
     onAccepted();

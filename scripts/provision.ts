@@ -1,15 +1,13 @@
+import { loadConfig } from '../src/shared/config';
 import { provisionTemporalCli, provisionTestServer } from '../src/temporal-server/provision';
 
 /** `npm run provision`: fills the server cache ahead of time (tests and `npm start` do it on demand too). */
 async function main(): Promise<void> {
   const log = (message: string) => console.log(message);
-  const cli = await provisionTemporalCli({
-    explicitPath: process.env.TEMPORAL_CLI_PATH,
-    searchPath: process.env.PATH,
-    log,
-  });
+  const { provision } = loadConfig(process.env).temporal;
+  const cli = await provisionTemporalCli({ explicitPath: provision.cliPath, searchPath: provision.searchPath, log });
   console.log(`Temporal dev server: ${cli.source}`);
-  const testServer = await provisionTestServer({ explicitPath: process.env.TEMPORAL_TEST_SERVER_PATH, log });
+  const testServer = await provisionTestServer({ explicitPath: provision.testServerPath, log });
   console.log(`Temporal test server: ${testServer.source}`);
 }
 

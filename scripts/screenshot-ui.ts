@@ -11,7 +11,7 @@ import { openDatabase } from '../src/db/client';
 import { createWebhook } from '../src/db/webhooks';
 import { createWorkspace } from '../src/db/workspaces';
 import { startDelivery } from '../src/emit/start-delivery';
-import { EVENT_TYPE_CATALOGUE } from '../src/shared/event-types';
+import { EVENT_TYPE_CATALOGUE } from '../src/contract/event-types';
 import { PROJECT_ROOT, provisionTemporalCli } from '../src/temporal-server/provision';
 import { startDevServer } from '../src/temporal-server/servers';
 import { createWorker } from '../src/worker/create-worker';
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   await worker.runUntil(async () => {
     const event = {
       id: 'evt_lead_8f2c1a_created',
-      type: 'lead.created',
+      type: 'lead.created' as const,
       workspaceId: workspace.id,
       timestamp: new Date().toISOString(),
       data: { ...EVENT_TYPE_CATALOGUE['lead.created'].example },

@@ -14,7 +14,14 @@ export interface OutgoingRequest {
 }
 
 export type OutgoingResponse =
-  | { kind: 'response'; statusCode: number; bodyExcerpt: string; durationMs: number }
+  | {
+      kind: 'response';
+      statusCode: number;
+      bodyExcerpt: string;
+      /** False when the body stalled or broke after the status arrived; the excerpt is what came. */
+      bodyComplete: boolean;
+      durationMs: number;
+    }
   | { kind: 'timeout'; durationMs: number }
   | { kind: 'connection-error'; code: string; message: string; durationMs: number };
 
@@ -44,8 +51,14 @@ export function createHttpSender(): HttpSender {
           signal,
           dispatcher,
         });
-        const bodyExcerpt = await readExcerpt(response.body);
-        return { kind: 'response', statusCode: response.statusCode, bodyExcerpt, durationMs: elapsed() };
+        const { excerpt, complete } = await readExcerpt(response.body);
+        return {
+          kind: 'response',
+          statusCode: response.statusCode,
+          bodyExcerpt: excerpt,
+          bodyComplete: complete,
+          durationMs: elapsed(),
+        };
       } catch (error) {
         if (timeout.aborted) return { kind: 'timeout', durationMs: elapsed() };
         if (req.signal?.aborted) throw error;
@@ -56,18 +69,29 @@ export function createHttpSender(): HttpSender {
   };
 }
 
-async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
+/**
+ * Reads the start of the body. The status has already arrived, so a body that stalls past the budget
+ * (the request's signal aborts it) or breaks is reported as incomplete, not as a failed request.
+ */
+async function readExcerpt(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+): Promise<{ excerpt: string; complete: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= MAX_RESPONSE_EXCERPT_BYTES) {
-      body.destroy();
-      break;
+  let complete = true;
+  try {
+    for await (const chunk of body) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= MAX_RESPONSE_EXCERPT_BYTES) {
+        body.destroy();
+        break;
+      }
     }
+  } catch {
+    complete = false;
   }
-  return Buffer.concat(chunks).subarray(0, MAX_RESPONSE_EXCERPT_BYTES).toString('utf8');
+  return { excerpt: Buffer.concat(chunks).subarray(0, MAX_RESPONSE_EXCERPT_BYTES).toString('utf8'), complete };
 }
 
 function describeError(error: unknown): { code: string; message: string } {

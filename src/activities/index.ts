@@ -1,24 +1,21 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../db/client';
-import {
-  disableWebhook,
-  findEndpoints as findEndpointsInDb,
-  findWebhook,
-  signingSecrets,
-  type FindEndpointsInput,
-} from '../db/webhooks';
+import { disableWebhook, findEndpoints as findEndpointsInDb, findWebhook, signingSecrets } from '../db/webhooks';
 import {
   DELIVERY_FAILURE_TYPES,
   DELIVERY_REQUEST_TIMEOUT_MS,
+  type DeliveryActivities,
   type DeliveryFailureType,
   type Endpoint,
+  type FindEndpointsInput,
   type PostEventInput,
   type PostEventResult,
   type PostFailureDetails,
-} from '../shared/contract';
+} from '../contract/delivery';
 import { signPayload } from '../shared/webhook-secret';
 import { USER_AGENT } from '../shared/version';
+import { classifyResponse } from './classify';
 import type { HttpSender } from './http';
 
 export interface ActivityDeps {
@@ -27,7 +24,7 @@ export interface ActivityDeps {
 }
 
 /** Builds the worker's activities around their dependencies; the worker is the only caller. */
-export function createActivities({ db, http }: ActivityDeps) {
+export function createActivities({ db, http }: ActivityDeps): DeliveryActivities {
   return {
     /** Runs as a local activity: a SQLite read needs no round trip through the server. */
     async findEndpoints(input: FindEndpointsInput): Promise<Endpoint[]> {
@@ -90,39 +87,20 @@ export function createActivities({ db, http }: ActivityDeps) {
         signal: cancellationSignal,
       });
 
-      switch (response.kind) {
-        case 'timeout':
-          throw fail(
-            DELIVERY_FAILURE_TYPES.timeout,
-            `No response from ${webhook.url} within ${DELIVERY_REQUEST_TIMEOUT_MS} ms`,
-          );
-        case 'connection-error':
-          throw fail(
-            DELIVERY_FAILURE_TYPES.connection,
-            `Could not deliver to ${webhook.url}: ${response.code} ${response.message}`,
-          );
-        case 'response':
-          break;
-      }
-
-      const { statusCode, bodyExcerpt, durationMs } = response;
-      if (statusCode >= 200 && statusCode < 300) {
+      const outcome = classifyResponse(response, webhook.url);
+      if (outcome.kind === 'delivered') {
+        const { statusCode, durationMs } = outcome;
         log.info('Delivered', { webhookId, statusCode, durationMs });
         return { statusCode, attempt, durationMs };
       }
-      const excerpt = bodyExcerpt ? `: ${bodyExcerpt}` : '';
-      if (statusCode === 410) {
+      if (outcome.type === DELIVERY_FAILURE_TYPES.endpointGone) {
         disableWebhook(db, webhookId, `Receiver answered 410 Gone on ${now.toISOString()}`);
-        throw fail(
-          DELIVERY_FAILURE_TYPES.endpointGone,
-          `Receiver answered 410 Gone; webhook ${webhookId} disabled${excerpt}`,
-          { statusCode },
-          true,
-        );
       }
-      throw fail(DELIVERY_FAILURE_TYPES.httpStatus, `Receiver answered HTTP ${statusCode}${excerpt}`, { statusCode });
+      const { type, message, statusCode, nonRetryable } = outcome;
+      const suffix = type === DELIVERY_FAILURE_TYPES.endpointGone ? ` (webhook ${webhookId} disabled)` : '';
+      throw fail(type, message + suffix, statusCode === undefined ? {} : { statusCode }, nonRetryable);
     },
   };
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+export type Activities = DeliveryActivities;

@@ -1,8 +1,7 @@
 import express from 'express';
 import type { Logger } from 'pino';
-import type { Db } from '../db/client';
 import { createAuthenticator } from './auth';
-import type { TemporalDeps } from './domain/temporal';
+import type { AppDeps } from './deps';
 import { buildOpenApiDocument } from './openapi';
 import { errorHandler, HttpProblem } from './problem';
 import { buildRouter, type ApiRoute } from './route';
@@ -10,25 +9,20 @@ import { eventRoutes } from './routes/events';
 import { metaRoutes } from './routes/meta';
 import { webhookRoutes } from './routes/webhooks';
 
-export interface AppDeps {
-  db: Db;
-  /** One long-lived client for the whole process; the app never creates its own. */
-  temporal: TemporalDeps;
-  logger: Logger;
-}
+export type { AppDeps };
 
 /** Largest accepted request body; larger ones answer 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
-export function apiRoutes(document: () => unknown): ApiRoute[] {
+export function apiRoutes(document: () => Record<string, unknown>): ApiRoute[] {
   return [...metaRoutes(document), ...webhookRoutes, ...eventRoutes];
 }
 
 /** The Express app, without listening: tests and the entry points decide where it listens. */
 export function createApp(deps: AppDeps): express.Express {
   // The document lists every route, its own included; it is read only once requests arrive.
-  const routes = apiRoutes(() => document);
+  const routes = apiRoutes(() => ({ ...document }));
   const document = buildOpenApiDocument(routes);
 
   const app = express();

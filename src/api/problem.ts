@@ -1,33 +1,20 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { PROBLEM_CONTENT_TYPE, type Problem } from '../contract/problem';
 import {
   AuthenticationError,
   ConflictError,
   NotFoundError,
   TemporalUnavailableError,
   ValidationError,
-  type InvalidField,
 } from './domain/errors';
-
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** Problem types are URNs: stable identifiers that need no documentation server to resolve. */
 const problemType = (slug: string) => `urn:hookline:problem:${slug}`;
 
 /** Seconds a caller should wait before retrying when Temporal cannot be reached. */
 export const TEMPORAL_RETRY_AFTER_SECONDS = 5;
-
-/** An RFC 9457 problem document. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance?: string;
-  /** The offending fields of a validation error. */
-  errors?: InvalidField[];
-}
 
 /** The HTTP side of an error that the API raises outside the domain (routing, body parsing). */
 export class HttpProblem extends Error {

@@ -1,9 +1,10 @@
 import express, { type RequestHandler, type Router } from 'express';
 import type { z } from 'zod';
+import type { InvalidField } from '../contract/problem';
 import type { Workspace } from '../db/schema';
-import { ValidationError, type InvalidField } from './domain/errors';
+import type { AppDeps } from './deps';
+import { ValidationError } from './domain/errors';
 import { HttpProblem } from './problem';
-import type { AppDeps } from './app';
 
 export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
 
@@ -15,14 +16,43 @@ export interface RouteResponse {
   headers?: Record<string, { description: string; schema: { type: 'string' | 'integer' } }>;
 }
 
-/** What a handler returns: the HTTP layer turns it into a response. */
+/** What a handler returns, as the router sees it: the HTTP layer turns it into a response. */
 export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
 }
 
-export interface HandlerInput<P, Q, B, H> {
+type Responses = Record<number, RouteResponse>;
+
+declare const routeBrand: unique symbol;
+
+/** A reply made by a route's own {@link Replier}, so it can only hold what that route declares. */
+export type RouteReply<R extends Responses> = Reply & { readonly [routeBrand]: R };
+
+type ReplyArgs<Response> = Response extends { schema: infer Schema extends z.ZodType }
+  ? [body: z.input<Schema>, headers?: Record<string, string>]
+  : [body?: undefined, headers?: Record<string, string>];
+
+/**
+ * Makes a route's reply: only a status the route declares, with a body its response schema accepts
+ * (none where it declares no schema). A handler whose body drifts from the schema, and so from the
+ * OpenAPI document, does not compile.
+ */
+export type Replier<R extends Responses> = <S extends keyof R & number>(
+  status: S,
+  ...args: ReplyArgs<R[S]>
+) => RouteReply<R>;
+
+const replier = ((status: number, body?: unknown, headers?: Record<string, string>) => ({
+  status,
+  body,
+  headers,
+})) as unknown as Replier<Responses>;
+
+export interface HandlerInput<P, Q, B, H, R extends Responses = Responses> {
+  /** Makes the reply; see {@link Replier}. */
+  reply: Replier<R>;
   params: P;
   query: Q;
   body: B;
@@ -37,6 +67,7 @@ export interface RouteDefinition<
   Q extends AnyObjectSchema,
   B extends z.ZodType,
   H extends AnyObjectSchema,
+  R extends Responses,
 > {
   method: HttpMethod;
   /** Express syntax: `/v1/webhooks/:id`. */
@@ -49,8 +80,10 @@ export interface RouteDefinition<
   /** Whether the route calls Temporal, and so can answer 503. */
   temporal?: boolean;
   request?: { params?: P; query?: Q; body?: B; headers?: H };
-  responses: Record<number, RouteResponse>;
-  handle(input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>, z.output<H>>): Promise<Reply> | Reply;
+  responses: R;
+  handle(
+    input: HandlerInput<z.output<P>, z.output<Q>, z.output<B>, z.output<H>, R>,
+  ): Promise<RouteReply<R>> | RouteReply<R>;
 }
 
 /** A route with its types erased, as the router and the OpenAPI generator see it. */
@@ -72,7 +105,8 @@ export function defineRoute<
   Q extends AnyObjectSchema = AnyObjectSchema,
   B extends z.ZodType = z.ZodType,
   H extends AnyObjectSchema = AnyObjectSchema,
->(route: RouteDefinition<P, Q, B, H>): ApiRoute {
+  R extends Responses = Responses,
+>(route: RouteDefinition<P, Q, B, H, R>): ApiRoute {
   return {
     ...route,
     auth: route.auth ?? true,
@@ -132,6 +166,7 @@ function handlerFor(route: ApiRoute, deps: AppDeps, authenticate: (req: express.
       throw new HttpProblem(415, 'unsupported-media-type', 'Send the request body as application/json.');
     }
     const reply = await route.handle({
+      reply: replier,
       params: parse(route.request.params, req.params, 'params'),
       query: parse(route.request.query, req.query, 'query'),
       body: parse(route.request.body, req.body ?? {}, 'body'),

@@ -1,12 +1,18 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { EVENT_TYPES, PING_EVENT_TYPE } from '../contract/event-types';
+import {
+  EmittedEventSchema,
+  EventEnvelopeSchema,
+  EventIdSchema,
+  EventTypeSchema as ContractEventType,
+} from '../contract/envelope';
+import { ProblemSchema } from '../contract/problem';
 import { ALL_EVENTS } from '../db/webhooks';
-import { EventIdSchema } from '../emit/envelope';
-import { DELIVERY_STATUSES, EVENT_DELIVERY_STATUSES } from './domain/delivery-status';
-import { EVENT_TYPES, PING_EVENT_TYPE, type EventType } from '../shared/event-types';
 import { isWebhookSecret } from '../shared/webhook-secret';
 
-// The request schemas below both validate requests and generate the OpenAPI document.
+// The request schemas below validate requests; the response schemas type what handlers return (see
+// `defineRoute`) and give the domain its view types; both generate the OpenAPI document.
 extendZodWithOpenApi(z);
 
 /** Header names Hookline sets itself; a webhook cannot override them. */
@@ -22,9 +28,8 @@ const RESERVED_HEADERS = new Set([
   'webhook-signature',
 ]);
 
-const EventTypeSchema = z
-  .enum(EVENT_TYPES as [EventType, ...EventType[]], { error: `must be one of ${EVENT_TYPES.join(', ')}` })
-  .openapi('EventType');
+// Schemas made in src/contract predate `extendZodWithOpenApi`: they are named with zod's own `.meta`.
+const EventTypeSchema = ContractEventType.meta({ id: 'EventType' });
 
 const ResourceId = z
   .string()
@@ -103,6 +108,8 @@ export const Webhook = z
   })
   .openapi('Webhook');
 
+export type WebhookView = z.infer<typeof Webhook>;
+
 export const WebhookWithSecret = Webhook.extend({ secret: z.string() }).openapi('WebhookWithSecret');
 
 export const PageQuery = (max: number, fallback: number) =>
@@ -113,9 +120,18 @@ export const PageQuery = (max: number, fallback: number) =>
 
 export const WebhookListQuery = PageQuery(250, 50);
 
-export const WebhookList = z
-  .object({ data: z.array(Webhook), nextCursor: z.string().nullable() })
-  .openapi('WebhookList');
+/** One page of a list; `nextCursor` is null on the last page. */
+const page = <T extends z.ZodType>(item: T) =>
+  z.object({
+    data: z.array(item),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` to read the next page.' }),
+  });
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+export const WebhookList = page(Webhook).openapi('WebhookList');
 
 export const SecretResponse = z.object({ secret: z.string() }).openapi('WebhookSecret');
 
@@ -135,6 +151,7 @@ export const RotateSecretBody = z
 export const RotatedSecret = z
   .object({ secret: z.string(), previousSecretExpiresAt: z.string() })
   .openapi('RotatedSecret');
+export type RotatedSecretView = z.infer<typeof RotatedSecret>;
 
 export const TestWebhookBody = z
   .strictObject({
@@ -145,10 +162,13 @@ export const TestWebhookBody = z
 export const TestWebhookResponse = z
   .object({ eventId: z.string(), temporalUiUrl: z.string() })
   .openapi('TestWebhookAccepted');
+export type TestWebhookAccepted = z.infer<typeof TestWebhookResponse>;
 
 export const EventTypeList = z
   .object({
-    data: z.array(z.object({ type: z.string(), description: z.string(), example: z.record(z.string(), z.unknown()) })),
+    data: z.array(
+      z.object({ type: EventTypeSchema, description: z.string(), example: z.record(z.string(), z.unknown()) }),
+    ),
   })
   .openapi('EventTypeList');
 
@@ -170,19 +190,16 @@ export const EmitEventHeaders = z.object({
   }),
 });
 
-export const EmittedEvent = z
-  .object({ id: z.string(), type: z.string(), workspaceId: z.string(), timestamp: z.string() })
-  .openapi('EmittedEvent');
+export const EmittedEvent = EmittedEventSchema.meta({ id: 'EmittedEvent' });
 
-export const EventEnvelope = z
-  .object({
-    id: z.string(),
-    type: z.string(),
-    workspaceId: z.string(),
-    timestamp: z.string(),
-    data: z.record(z.string(), z.unknown()),
-  })
-  .openapi('EventEnvelope');
+export const EventEnvelope = EventEnvelopeSchema.meta({ id: 'EventEnvelope' });
+
+export const DELIVERY_STATUSES = ['pending', 'retrying', 'succeeded', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** `terminated` means the workflow itself was stopped (terminated, cancelled, timed out), not a failed endpoint. */
+export const EVENT_DELIVERY_STATUSES = ['delivering', 'completed', 'terminated'] as const;
+export type EventDeliveryStatus = (typeof EVENT_DELIVERY_STATUSES)[number];
 
 const Delivery = {
   status: z.enum(DELIVERY_STATUSES),
@@ -201,10 +218,20 @@ export const EventStatus = z
     redeliveryOf: z.string().nullable(),
     startedAt: z.string(),
     closedAt: z.string().nullable(),
-    deliveries: z.array(z.object({ webhookId: z.string(), url: z.string().nullable(), ...Delivery })),
+    deliveries: z.array(
+      z.object({
+        webhookId: z.string(),
+        url: z.string().nullable().openapi({ description: 'Where attempts go now; null once the webhook is deleted.' }),
+        ...Delivery,
+      }),
+    ),
     temporalUiUrl: z.string().openapi({ description: "Opens this event's workflow in the Temporal UI." }),
   })
   .openapi('EventStatus');
+export type EventStatusView = z.infer<typeof EventStatus>;
+
+/** What happened to the delivery of one event to one webhook, as Temporal records it. */
+export type WebhookDelivery = Omit<EventStatusView['deliveries'][number], 'url'>;
 
 export const RedeliverBody = z
   .strictObject({ webhookId: ResourceId.optional().openapi({ description: 'Default: every endpoint.' }) })
@@ -218,41 +245,38 @@ export const RedeliveryAccepted = z
     temporalUiUrl: z.string(),
   })
   .openapi('RedeliveryAccepted');
+export type RedeliveryAcceptedView = z.infer<typeof RedeliveryAccepted>;
 
 export const DeliveryListQuery = PageQuery(100, 20).extend({ status: z.enum(DELIVERY_STATUSES).optional() });
 
-export const DeliveryList = z
+const DeliveryItem = z
   .object({
-    data: z.array(
-      z.object({
-        eventId: z.string(),
-        eventType: z.string(),
-        redeliveryId: z.string().nullable(),
-        ...Delivery,
-        startedAt: z.string(),
-        temporalUiUrl: z.string(),
-      }),
-    ),
-    nextCursor: z.string().nullable(),
+    eventId: z.string(),
+    eventType: z.string(),
+    redeliveryId: z.string().nullable().openapi({
+      description: 'Set on redeliveries: the id to read them by under `/v1/events/{id}/redeliveries/`.',
+    }),
+    ...Delivery,
+    startedAt: z.string(),
+    temporalUiUrl: z.string(),
   })
-  .openapi('DeliveryList');
+  .openapi('DeliveryItem');
+/** One delivery workflow as seen from one of its webhooks. */
+export type DeliveryItemView = z.infer<typeof DeliveryItem>;
+
+export const DeliveryList = page(DeliveryItem).openapi('DeliveryList');
 
 export const Health = z.object({ status: z.literal('ok') }).openapi('Health');
 
+const Check = z.enum(['ok', 'failing']);
 export const Readiness = z
   .object({
     status: z.enum(['ready', 'unavailable']),
-    checks: z.object({ sqlite: z.enum(['ok', 'failing']), temporal: z.enum(['ok', 'failing']) }),
+    checks: z.object({ sqlite: Check, temporal: Check }),
   })
   .openapi('Readiness');
+export type ReadinessChecks = z.infer<typeof Readiness>['checks'];
 
-export const Problem = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    instance: z.string().optional(),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-  })
-  .openapi('Problem', { description: 'RFC 9457 problem details.' });
+export const OpenApiDocument = z.record(z.string(), z.unknown()).openapi('OpenApiDocument');
+
+export const Problem = ProblemSchema.meta({ id: 'Problem', description: 'RFC 9457 problem details.' });

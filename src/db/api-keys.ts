@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db } from './client';
-import { newId } from './ids';
+import { newId } from '../shared/ids';
 import { apiKeys, workspaces, type ApiKey, type Workspace } from './schema';
 import { createWorkspace, findWorkspaceByName, type DbOrTx } from './workspaces';
 

@@ -1,8 +1,8 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import type { Endpoint } from '../shared/contract';
+import type { Endpoint, FindEndpointsInput } from '../contract/delivery';
 import { generateWebhookSecret } from '../shared/webhook-secret';
 import type { Db } from './client';
-import { newId } from './ids';
+import { newId } from '../shared/ids';
 import { webhooks, type Webhook } from './schema';
 
 export const ALL_EVENTS = '*';
@@ -39,13 +39,6 @@ export function findWebhook(db: Db, webhookId: string): Webhook | undefined {
   return db.select().from(webhooks).where(eq(webhooks.id, webhookId)).get();
 }
 
-export interface FindEndpointsInput {
-  workspaceId: string;
-  eventType: string;
-  /** Restrict to this webhook, whatever it subscribes to. */
-  webhookId?: string;
-}
-
 /**
  * The enabled webhooks of a workspace that should receive an event: ids and URLs only, never secrets,
  * because the result is recorded in workflow history.
@@ -60,6 +53,11 @@ export function findEndpoints(db: Db, input: FindEndpointsInput): Endpoint[] {
     .where(and(eq(webhooks.workspaceId, input.workspaceId), eq(webhooks.enabled, true), scope))
     .orderBy(webhooks.id)
     .all();
+}
+
+/** {@link findEndpoints} on this database, as the emit path's endpoint resolver. */
+export function endpointResolver(db: Db): (input: FindEndpointsInput) => Endpoint[] {
+  return (input) => findEndpoints(db, input);
 }
 
 /** Secrets that sign a delivery now: the current one, and the previous one during its grace period. */

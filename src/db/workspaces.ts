@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from './client';
-import { newId } from './ids';
+import { newId } from '../shared/ids';
 import { workspaces, type Workspace } from './schema';
 
 /** A database or a transaction on it: repositories work inside and outside transactions alike. */

@@ -1,28 +1,34 @@
-import { z } from 'zod';
-import { EVENT_TYPES, PING_EVENT_TYPE } from '../shared/event-types';
+import type { EventEnvelope } from '../contract/delivery';
+import { newId } from '../shared/ids';
+import { idempotentEventId } from '../shared/event-ids';
 
-/** Event ids double as the `webhook-id` header and part of the workflow id. */
-export const EventIdSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9._~-]+$/, 'use letters, digits and . _ ~ - only');
+export interface BuildEnvelopeInput {
+  workspaceId: string;
+  type: EventEnvelope['type'];
+  /** Copied: the envelope never shares objects with the caller. */
+  data: object;
+  /** The caller's id for the event; wins over `idempotencyKey`. */
+  id?: string;
+  /** Used for the id when none is given: the same key always maps to the same event. */
+  idempotencyKey?: string;
+  /** When the event happened; now when absent. */
+  occurredAt?: Date | string;
+}
 
-export const EventTypeSchema = z.enum(EVENT_TYPES as [string, ...string[]]);
-
-export const EventEnvelopeSchema = z.object({
-  id: EventIdSchema,
-  type: z.union([EventTypeSchema, z.literal(PING_EVENT_TYPE)]),
-  workspaceId: z.string().min(1).max(128),
-  timestamp: z.iso.datetime({ offset: true }),
-  data: z.record(z.string(), z.unknown()),
-});
-
-export const EndpointSchema = z.object({ webhookId: z.string().min(1), url: z.url() });
-
-export const DeliverEventInputSchema = z.object({
-  event: EventEnvelopeSchema,
-  endpoints: z.array(EndpointSchema).optional(),
-  webhookId: z.string().min(1).optional(),
-  redeliveryOf: z.string().min(1).optional(),
-});
+/**
+ * The one place an event envelope is made, for the API, the emitters and test events alike: the id is
+ * the caller's, else derived from the idempotency key, else new; the timestamp is normalised to ISO 8601
+ * in UTC.
+ */
+export function buildEnvelope(input: BuildEnvelopeInput, now: Date = new Date()): EventEnvelope {
+  const id =
+    input.id ?? (input.idempotencyKey ? idempotentEventId(input.workspaceId, input.idempotencyKey) : newId('evt'));
+  const occurredAt = input.occurredAt === undefined ? now : new Date(input.occurredAt);
+  return {
+    id,
+    type: input.type,
+    workspaceId: input.workspaceId,
+    timestamp: occurredAt.toISOString(),
+    data: { ...input.data } as Record<string, unknown>,
+  };
+}

@@ -7,10 +7,15 @@ import {
   deliveryWorkflowId,
   deliveryWorkflowSummary,
   type DeliverEventInput,
-} from '../shared/contract';
-import type { Db } from '../db/client';
-import { findEndpoints } from '../db/webhooks';
-import { DeliverEventInputSchema } from './envelope';
+  type Endpoint,
+  type EventEnvelope,
+  type FindEndpointsInput,
+} from '../contract/delivery';
+import { DeliverEventInputSchema } from '../contract/envelope';
+import { readStartInput } from './start-input';
+
+/** Resolves the subscriptions of an event; the API reads them from Hookline's database. */
+export type EndpointResolver = (query: FindEndpointsInput) => Endpoint[] | Promise<Endpoint[]>;
 
 export interface StartDeliveryOptions {
   client: Client;
@@ -18,11 +23,11 @@ export interface StartDeliveryOptions {
   /** Defaults to the event's own delivery id; redeliveries pass their own. */
   workflowId?: string;
   /**
-   * Hookline's database, when the caller can read it: the subscriptions are then resolved here, at
-   * emit time, and travel in the workflow input, so the workflow needs no lookup of its own. Callers
-   * without it (a service holding only a Temporal client) leave the lookup to the workflow.
+   * Resolves the subscriptions at emit time, when the caller can read Hookline's database: they then
+   * travel in the workflow input and the workflow needs no lookup of its own. Callers without one (a
+   * service holding only a Temporal client) leave the lookup to the workflow.
    */
-  db?: Db;
+  resolveEndpoints?: EndpointResolver;
   /**
    * Asks the server to hand the first workflow task straight back to a worker that shares the client's
    * connection, saving a round trip. Only useful when client and worker share a `NativeConnection`.
@@ -34,30 +39,34 @@ export interface StartDeliveryResult {
   workflowId: string;
   /** False when a workflow for this id already existed: the event was emitted before. */
   started: boolean;
+  /** The event being delivered: the one given, or the original when it had been emitted before. */
+  event: EventEnvelope;
   handle: WorkflowHandle<typeof deliverEventWorkflow>;
 }
 
 /**
  * Starts the delivery of one event: the single emit path used by the API and by services holding a
  * Temporal client. The workflow id comes from the workspace and event id, so emitting the same event
- * again (by any path) is refused by Temporal and delivers nothing twice.
+ * again (by any path) is refused by Temporal and delivers nothing twice; the answer then carries the
+ * original event.
  */
 export async function startDelivery(
   input: DeliverEventInput,
   options: StartDeliveryOptions,
 ): Promise<StartDeliveryResult> {
-  const parsed = DeliverEventInputSchema.parse(input) as DeliverEventInput;
+  const parsed: DeliverEventInput = DeliverEventInputSchema.parse(input);
   const { event } = parsed;
-  if (!parsed.endpoints && options.db) {
-    parsed.endpoints = findEndpoints(options.db, {
+  if (!parsed.endpoints && options.resolveEndpoints) {
+    parsed.endpoints = await options.resolveEndpoints({
       workspaceId: event.workspaceId,
       eventType: event.type,
       webhookId: parsed.webhookId,
     });
   }
+  const { client } = options;
   const workflowId = options.workflowId ?? deliveryWorkflowId(event.workspaceId, event.id);
   try {
-    const handle = await options.client.workflow.start<typeof deliverEventWorkflow>(DELIVER_EVENT_WORKFLOW, {
+    const handle = await client.workflow.start<typeof deliverEventWorkflow>(DELIVER_EVENT_WORKFLOW, {
       workflowId,
       taskQueue: options.taskQueue,
       args: [parsed],
@@ -73,11 +82,15 @@ export async function startDelivery(
       staticSummary: deliveryWorkflowSummary(event),
       requestEagerStart: options.eagerStart,
     });
-    return { workflowId, started: true, handle };
+    return { workflowId, started: true, event, handle };
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      return { workflowId, started: false, handle: options.client.workflow.getHandle(workflowId) };
-    }
-    throw err;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const original = await readStartInput(client, workflowId);
+    return {
+      workflowId,
+      started: false,
+      event: original?.event ?? event,
+      handle: client.workflow.getHandle(workflowId),
+    };
   }
 }

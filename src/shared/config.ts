@@ -1,12 +1,15 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_TASK_QUEUE } from './contract';
+import { DEFAULT_TASK_QUEUE } from '../contract/delivery';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
 const ConfigSchema = z
   .object({
     TEMPORAL_ADDRESS: z.string().min(1).optional(),
+    TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+    TEMPORAL_TEST_SERVER_PATH: z.string().min(1).optional(),
+    PATH: z.string().optional(),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
     TEMPORAL_UI_URL: z.url().optional(),
@@ -23,12 +26,21 @@ const ConfigSchema = z
     const dataDir = path.resolve(env.HOOKLINE_DATA_DIR);
     return {
       temporal: {
+        /** Unset: `npm start` runs an embedded dev server; the separate processes use localhost:7233. */
         address: env.TEMPORAL_ADDRESS,
+        /** Where the separate worker and API processes connect. */
+        remoteAddress: env.TEMPORAL_ADDRESS ?? 'localhost:7233',
         namespace: env.TEMPORAL_NAMESPACE,
         taskQueue: env.TEMPORAL_TASK_QUEUE,
         port: env.TEMPORAL_PORT,
         uiPort: env.TEMPORAL_UI_PORT,
         uiUrl: env.TEMPORAL_UI_URL ?? `http://localhost:${env.TEMPORAL_UI_PORT}`,
+        /** How the Temporal servers are found or installed (see `src/temporal-server/provision.ts`). */
+        provision: {
+          cliPath: env.TEMPORAL_CLI_PATH,
+          testServerPath: env.TEMPORAL_TEST_SERVER_PATH,
+          searchPath: env.PATH,
+        },
       },
       dataDir,
       databasePath: path.resolve(env.DATABASE_PATH ?? path.join(dataDir, 'hookline.db')),

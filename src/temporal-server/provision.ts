@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server';
+import type { EphemeralServerExecutable } from '../shared/temporal-sdk';
 
 /** Where provisioned servers are cached: git-ignored, kept across runs. */
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');

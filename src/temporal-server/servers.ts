@@ -2,13 +2,13 @@ import { status } from '@grpc/grpc-js';
 import type { Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import type { SearchAttributeType } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   encodeSearchAttributeIndexedValueType,
+  type EphemeralServerExecutable,
   type SearchAttributeKey,
-} from '@temporalio/common/lib/search-attributes';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server';
-import { ALL_SEARCH_ATTRIBUTES } from '../shared/contract';
+} from '../shared/temporal-sdk';
+import { ALL_SEARCH_ATTRIBUTES } from '../contract/delivery';
 
 /**
  * SQLite settings of the embedded dev server. WAL with `synchronous=normal` roughly doubles workflow

@@ -6,26 +6,27 @@ import {
   upsertSearchAttributes,
   log,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import {
   DELIVERY_ATTEMPT_TIMEOUT,
   DELIVERY_RETRY_POLICY,
   SEARCH_ATTRIBUTES,
+  attemptsOf,
   postEventSummary,
   type DeliverEventInput,
+  type DeliveryActivities,
   type DeliverEventResult,
   type DeliveryOutcome,
   type Endpoint,
   type EventEnvelope,
   type PostFailureDetails,
-} from '../shared/contract';
+} from '../contract/delivery';
 
-const { findEndpoints } = proxyLocalActivities<Activities>({
+const { findEndpoints } = proxyLocalActivities<DeliveryActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-const { postEvent } = proxyActivities<Activities>({
+const { postEvent } = proxyActivities<DeliveryActivities>({
   startToCloseTimeout: DELIVERY_ATTEMPT_TIMEOUT,
   retry: DELIVERY_RETRY_POLICY,
 });
@@ -64,9 +65,7 @@ async function deliverTo(endpoint: Endpoint, event: EventEnvelope): Promise<Deli
     return {
       webhookId,
       outcome: 'failed',
-      // Without details the last attempt died before reporting (a worker crash or timeout), which
-      // only happens once the retry policy gave up.
-      attempts: details?.attempt ?? DELIVERY_RETRY_POLICY.maximumAttempts,
+      attempts: attemptsOf(details),
       statusCode: details?.statusCode,
       error: cause?.message ?? err.message,
       errorType: cause instanceof ApplicationFailure ? (cause.type ?? undefined) : cause?.name,

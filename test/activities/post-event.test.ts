@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
@@ -10,7 +10,7 @@ import { createActivities } from '../../src/activities';
 import { createHttpSender, MAX_RESPONSE_EXCERPT_BYTES } from '../../src/activities/http';
 import { webhooks } from '../../src/db/schema';
 import { createWebhook, findEndpoints, findWebhook } from '../../src/db/webhooks';
-import { DELIVERY_FAILURE_TYPES, type PostFailureDetails } from '../../src/shared/contract';
+import { DELIVERY_FAILURE_TYPES, type PostFailureDetails } from '../../src/contract/delivery';
 import { generateWebhookSecret } from '../../src/shared/webhook-secret';
 import { buildEvent, newWorkspaceId, openTempDatabase, type TempDatabase } from '../support/fixtures';
 import { startReceiver, type Receiver, type Reply } from '../support/receiver';
@@ -98,6 +98,27 @@ describe('postEvent against a real loopback receiver', () => {
     expect(details).toEqual({ attempt: 1 });
     expect(elapsed).toBeGreaterThanOrEqual(4_900);
     expect(elapsed).toBeLessThan(7_500);
+  });
+
+  it('counts a 2xx whose body then stalls as delivered: the status arrived', async () => {
+    const sockets = new Set<Socket>();
+    const stalling = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('accepted, but the rest of this body never comes');
+    });
+    stalling.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = stalling.address() as AddressInfo;
+      const { webhook, event } = setup(`http://127.0.0.1:${port}/hooks`);
+
+      const result = await mockEnv().run(activities().postEvent, { webhookId: webhook.id, event });
+
+      expect(result).toMatchObject({ statusCode: 200, attempt: 1 });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => stalling.close(resolve));
+    }
   });
 
   it('does not follow a redirect and counts it as a retryable failure', async () => {

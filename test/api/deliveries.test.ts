@@ -10,22 +10,11 @@ import {
   type ApiStack,
   type TestWorkspace,
 } from './harness';
+import type { z } from 'zod';
+import type { DeliveryList } from '../../src/api/schemas';
 
-interface DeliveryItem {
-  eventId: string;
-  eventType: string;
-  redeliveryId: string | null;
-  status: string;
-  attempts: number;
-  lastStatusCode: number | null;
-  nextAttemptAt: string | null;
-  temporalUiUrl: string;
-}
-
-interface DeliveryPage {
-  data: DeliveryItem[];
-  nextCursor: string | null;
-}
+type DeliveryPage = z.infer<typeof DeliveryList>;
+type DeliveryItem = DeliveryPage['data'][number];
 
 // The dev server, because the time-skipping one has no visibility queries. Visibility is eventually
 // consistent, so lists are polled until they show what was emitted.

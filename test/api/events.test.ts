@@ -2,7 +2,7 @@ import net from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { deliveryWorkflowId } from '../../src/shared/contract';
+import { deliveryWorkflowId } from '../../src/contract/delivery';
 import { startTimeSkippingServer } from '../../src/temporal-server/servers';
 import type { TempDatabase } from '../support/fixtures';
 import { startReceiver, type Receiver, type Reply } from '../support/receiver';
@@ -16,24 +16,9 @@ import {
   type ApiHarness,
   type TestWorkspace,
 } from './harness';
+import type { EventStatusView } from '../../src/api/schemas';
 
-interface EventStatusBody {
-  event: { id: string; type: string; workspaceId: string; timestamp: string; data: Record<string, unknown> };
-  status: string;
-  redeliveryOf: string | null;
-  webhookId: string | null;
-  deliveries: {
-    webhookId: string;
-    url: string | null;
-    status: string;
-    attempts: number;
-    lastStatusCode: number | null;
-    lastError: string | null;
-    nextAttemptAt: string | null;
-    completedAt: string | null;
-  }[];
-  temporalUiUrl: string;
-}
+type EventStatusBody = EventStatusView;
 
 let env: TestWorkflowEnvironment;
 let temp: TempDatabase;

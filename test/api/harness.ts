@@ -1,11 +1,13 @@
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
-import { createApp } from '../../src/api/app';
-import { startApiServer, type ApiServer } from '../../src/api/server';
+import { inject } from 'vitest';
+import type { ApiServer } from '../../src/api/server';
 import { createWorkspaceKey } from '../../src/db/api-keys';
 import type { Db } from '../../src/db/client';
-import { openTempDatabase, startTestWorker, uniqueName, type TempDatabase } from '../support/fixtures';
+import { startHookline } from '../../src/runtime/start-hookline';
+import { loadConfig, type Config } from '../../src/shared/config';
+import { openTempDatabase, uniqueName, type TempDatabase } from '../support/fixtures';
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -35,20 +37,21 @@ export interface StartApiOptions {
 
 export const TEMPORAL_UI_URL = 'http://temporal-ui.test:8233';
 
-/** The real app on a free loopback port, with a quiet logger. */
-export async function startApi(options: StartApiOptions): Promise<ApiHarness> {
-  const app = createApp({
-    db: options.db,
-    temporal: {
-      client: options.client,
-      taskQueue: options.taskQueue,
-      namespace: 'default',
-      uiUrl: TEMPORAL_UI_URL,
-      rpcTimeoutMs: options.rpcTimeoutMs,
-    },
-    logger: pino({ level: 'silent' }),
+/** The configuration the tests run with: a free loopback port, a quiet log, their own task queue. */
+export function testConfig(taskQueue: string): Config {
+  return loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    TEMPORAL_UI_URL,
   });
-  const server = await startApiServer(app, { host: '127.0.0.1', port: 0 });
+}
+
+const silentLogger = pino({ level: 'silent' });
+
+/** Adds a `request` helper to a running API. */
+function harness(server: ApiServer): ApiHarness {
   return {
     ...server,
     async request<T>(method: string, path: string, request: RequestOptions = {}): Promise<ApiResponse<T>> {
@@ -65,6 +68,19 @@ export async function startApi(options: StartApiOptions): Promise<ApiHarness> {
       return { status: response.status, headers: response.headers, body: parsed as T, text };
     },
   };
+}
+
+/** The real API alone on a free loopback port, through the same composition as `npm run api`. */
+export async function startApi(options: StartApiOptions): Promise<ApiHarness> {
+  const hookline = await startHookline({
+    config: testConfig(options.taskQueue),
+    logger: silentLogger,
+    db: options.db,
+    temporal: { client: options.client },
+    api: { rpcTimeoutMs: options.rpcTimeoutMs },
+  });
+  if (!hookline.api) throw new Error('The API did not start');
+  return harness({ url: hookline.api.url, close: () => hookline.close() });
 }
 
 export interface TestWorkspace {
@@ -85,43 +101,41 @@ export function plainClient(env: TestWorkflowEnvironment): Client {
   return new Client({ connection: env.connection, namespace: 'default' });
 }
 
-/** A worker running in the background until `stop`. */
-export async function runWorker(env: TestWorkflowEnvironment, db: Db) {
-  const { worker, taskQueue, http } = await startTestWorker(env.nativeConnection, db);
-  const running = worker.run();
-  return {
-    taskQueue,
-    async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-      await http.close();
-    },
-  };
-}
-
 export interface ApiStack {
   env: TestWorkflowEnvironment;
   temp: TempDatabase;
-  worker: Awaited<ReturnType<typeof runWorker>>;
+  worker: { taskQueue: string };
   api: ApiHarness;
   /** Stops the API, then `alsoClose` (receivers), the worker and the server, and removes the database. */
   stop(alsoClose?: { close(): Promise<void> }[]): Promise<void>;
 }
 
-/** The API on a temporary SQLite file, with a worker, against a Temporal server the caller started. */
+/**
+ * The API and a worker on a temporary SQLite file, through the same composition as `npm start`,
+ * against a Temporal server the caller started.
+ */
 export async function startApiStack(env: TestWorkflowEnvironment): Promise<ApiStack> {
   const temp = openTempDatabase();
-  const worker = await runWorker(env, temp.db);
-  const api = await startApi({ db: temp.db, client: plainClient(env), taskQueue: worker.taskQueue });
+  const taskQueue = uniqueName('queue');
+  const hookline = await startHookline({
+    config: testConfig(taskQueue),
+    logger: silentLogger,
+    db: temp.db,
+    temporal: { connection: env.nativeConnection, client: plainClient(env) },
+    worker: { workflowBundle: { codePath: inject('workflowBundlePath') } },
+    api: {},
+  });
+  if (!hookline.api) throw new Error('The API did not start');
+  const api = harness(hookline.api);
   return {
     env,
     temp,
-    worker,
+    worker: { taskQueue },
     api,
     async stop(alsoClose = []) {
       await api.close();
       await Promise.all(alsoClose.map((c) => c.close()));
-      await worker.stop();
+      await hookline.close();
       await env.teardown();
       temp.close();
     },

@@ -2,34 +2,19 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { disableWebhook } from '../../src/db/webhooks';
-import { deliveryWorkflowId } from '../../src/shared/contract';
-import { EVENT_TYPE_CATALOGUE, PING_EVENT_TYPE, type EventType } from '../../src/shared/event-types';
+import { deliveryWorkflowId } from '../../src/contract/delivery';
+import { EVENT_TYPE_CATALOGUE, PING_EVENT_TYPE, type EventType } from '../../src/contract/event-types';
 import { startTimeSkippingServer } from '../../src/temporal-server/servers';
 import { generateWebhookSecret } from '../../src/shared/webhook-secret';
 import type { TempDatabase } from '../support/fixtures';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { newWorkspaceWithKey, startApiStack, type ApiHarness, type ApiStack, type TestWorkspace } from './harness';
+import type { z } from 'zod';
+import type { Webhook } from '../../src/api/schemas';
+import type { Problem as ProblemBody } from '../../src/contract/problem';
 
-interface WebhookBody {
-  id: string;
-  url: string;
-  events: string[];
-  description: string;
-  enabled: boolean;
-  disabledReason: string | null;
-  headers: Record<string, string>;
-  createdAt: string;
-  updatedAt: string;
-  secret?: string;
-}
-
-interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  errors?: { field: string; message: string }[];
-}
+/** Bodies as the response schemas declare them (the OpenAPI document says the same). */
+type WebhookBody = z.infer<typeof Webhook> & { secret?: string };
 
 let env: TestWorkflowEnvironment;
 let temp: TempDatabase;

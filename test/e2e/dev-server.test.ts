@@ -4,7 +4,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createWebhook } from '../../src/db/webhooks';
 import { startDelivery } from '../../src/emit/start-delivery';
-import { SEARCH_ATTRIBUTES, deliveryWorkflowId } from '../../src/shared/contract';
+import { SEARCH_ATTRIBUTES, deliveryWorkflowId } from '../../src/contract/delivery';
 import { startDevServer } from '../../src/temporal-server/servers';
 import { buildEvent, newWorkspaceId, openTempDatabase, startTestWorker, type TempDatabase } from '../support/fixtures';
 import { startReceiver, type Receiver } from '../support/receiver';

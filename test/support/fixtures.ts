@@ -7,8 +7,8 @@ import { inject } from 'vitest';
 import { createHttpSender, type HttpSender } from '../../src/activities/http';
 import { openDatabase, type Db } from '../../src/db/client';
 import { createWorkspace } from '../../src/db/workspaces';
-import type { EventEnvelope } from '../../src/shared/contract';
-import { EVENT_TYPE_CATALOGUE, type EventType } from '../../src/shared/event-types';
+import type { EventEnvelope } from '../../src/contract/delivery';
+import { EVENT_TYPE_CATALOGUE, type EventType } from '../../src/contract/event-types';
 import { createWorker } from '../../src/worker/create-worker';
 
 export interface TempDatabase {

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
+import { loadConfig } from '../../src/shared/config';
 import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
 import { PROJECT_ROOT, provisionTemporalCli, provisionTestServer } from '../../src/temporal-server/provision';
-import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server';
+import type { EphemeralServerExecutable } from '../../src/shared/temporal-sdk';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,13 +18,10 @@ declare module 'vitest' {
 /** Provisions both Temporal servers and bundles the workflows once for the whole run. */
 export default async function setup(project: TestProject): Promise<void> {
   const log = (message: string) => console.log(`[setup] ${message}`);
-  const cli = await provisionTemporalCli({
-    explicitPath: process.env.TEMPORAL_CLI_PATH,
-    searchPath: process.env.PATH,
-    log,
-  });
+  const { provision } = loadConfig(process.env).temporal;
+  const cli = await provisionTemporalCli({ explicitPath: provision.cliPath, searchPath: provision.searchPath, log });
   log(`Temporal dev server: ${cli.source}`);
-  const testServer = await provisionTestServer({ explicitPath: process.env.TEMPORAL_TEST_SERVER_PATH, log });
+  const testServer = await provisionTestServer({ explicitPath: provision.testServerPath, log });
   log(`Temporal test server: ${testServer.source}`);
 
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });

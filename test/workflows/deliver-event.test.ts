@@ -1,11 +1,11 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createWebhook, findWebhook } from '../../src/db/webhooks';
+import { createWebhook, endpointResolver, findWebhook } from '../../src/db/webhooks';
 import { webhooks } from '../../src/db/schema';
 import { eq } from 'drizzle-orm';
 import { startDelivery } from '../../src/emit/start-delivery';
-import { DELIVERY_FAILURE_TYPES, SEARCH_ATTRIBUTES } from '../../src/shared/contract';
+import { DELIVERY_FAILURE_TYPES, SEARCH_ATTRIBUTES } from '../../src/contract/delivery';
 import { startTimeSkippingServer } from '../../src/temporal-server/servers';
 import { buildEvent, newWorkspaceId, openTempDatabase, startTestWorker, type TempDatabase } from '../support/fixtures';
 import { startReceiver, type Receiver, type Reply } from '../support/receiver';
@@ -40,8 +40,8 @@ async function deliver(
   const { worker, taskQueue, http } = await startTestWorker(env.nativeConnection, temp.db);
   try {
     const result = await worker.runUntil(async () => {
-      const db = options.emitterReadsDb ? temp.db : undefined;
-      const { handle } = await startDelivery({ event }, { client: env.client, taskQueue, db });
+      const resolveEndpoints = options.emitterReadsDb ? endpointResolver(temp.db) : undefined;
+      const { handle } = await startDelivery({ event }, { client: env.client, taskQueue, resolveEndpoints });
       await options.beforeResult?.();
       return { result: await handle.result(), handle };
     });

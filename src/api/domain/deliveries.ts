@@ -1,20 +1,12 @@
-import { optionalTsToDate } from '@temporalio/common/lib/time';
-import { SEARCH_ATTRIBUTES } from '../../shared/contract';
+import { temporal as proto } from '@temporalio/proto';
+import { SEARCH_ATTRIBUTES, parseRedeliveryId } from '../../contract/delivery';
+import { optionalTsToDate } from '../../shared/temporal-sdk';
 import type { DomainDeps } from './context';
 import { decodeCursor, encodeCursor } from './cursor';
-import { readDeliveryExecution, type DeliveryStatus, type WebhookDelivery } from './delivery-status';
+import type { DeliveryItemView, DeliveryStatus, Page } from '../schemas';
+import { readDeliveryExecution } from './delivery-status';
 import { callTemporal, temporalUiUrl } from './temporal';
-import { getWebhook, type Page } from './webhooks';
-
-/** One delivery workflow as seen from one of its webhooks. */
-export interface WebhookDeliveryItem extends Omit<WebhookDelivery, 'webhookId'> {
-  eventId: string;
-  eventType: string;
-  /** Set on redeliveries: the id to read them by under `/v1/events/:id/redeliveries/`. */
-  redeliveryId: string | null;
-  startedAt: string;
-  temporalUiUrl: string;
-}
+import { getWebhook } from './webhooks';
 
 export interface ListDeliveriesOptions {
   limit: number;
@@ -26,7 +18,7 @@ export interface ListDeliveriesOptions {
 const MAX_SCANNED_PAGES = 5;
 /** Executions described at once; each is two small calls to Temporal. */
 const DESCRIBE_CONCURRENCY = 8;
-const WORKFLOW_EXECUTION_STATUS_RUNNING = 1;
+const { WORKFLOW_EXECUTION_STATUS_RUNNING } = proto.api.enums.v1.WorkflowExecutionStatus;
 
 interface DeliveriesCursor {
   /** Temporal's page token (base64), or null for the first page. */
@@ -57,7 +49,7 @@ export async function listWebhookDeliveries(
   workspaceId: string,
   webhookId: string,
   options: ListDeliveriesOptions,
-): Promise<Page<WebhookDeliveryItem>> {
+): Promise<Page<DeliveryItemView>> {
   getWebhook(deps.db, workspaceId, webhookId);
   const { temporal } = deps;
   const conditions = [
@@ -71,7 +63,7 @@ export async function listWebhookDeliveries(
   let cursor: DeliveriesCursor = options.cursor
     ? decodeCursor(options.cursor, isDeliveriesCursor)
     : { token: null, skip: 0 };
-  const data: WebhookDeliveryItem[] = [];
+  const data: DeliveryItemView[] = [];
   for (let scanned = 0; scanned < MAX_SCANNED_PAGES; scanned++) {
     const response = await callTemporal(temporal, () =>
       temporal.client.workflowService.listWorkflowExecutions({
@@ -98,7 +90,7 @@ export async function listWebhookDeliveries(
       return {
         eventId: described.event.id,
         eventType: described.event.type,
-        redeliveryId: redeliveryIdOf(workflowId),
+        redeliveryId: parseRedeliveryId(workflowId),
         status: delivery.status,
         attempts: delivery.attempts,
         lastStatusCode: delivery.lastStatusCode,
@@ -107,7 +99,7 @@ export async function listWebhookDeliveries(
         completedAt: delivery.completedAt,
         startedAt: optionalTsToDate(execution.startTime)?.toISOString() ?? described.startedAt,
         temporalUiUrl: temporalUiUrl(temporal, workflowId),
-      } satisfies WebhookDeliveryItem;
+      } satisfies DeliveryItemView;
     });
 
     const pageToken = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64') : null;
@@ -132,12 +124,6 @@ export async function listWebhookDeliveries(
 
 function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-function redeliveryIdOf(workflowId: string): string | null {
-  const marker = ':redelivery:';
-  const at = workflowId.lastIndexOf(marker);
-  return at < 0 ? null : workflowId.slice(at + marker.length);
 }
 
 async function mapConcurrently<T, R>(

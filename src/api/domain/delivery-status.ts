@@ -1,41 +1,30 @@
 import type { WorkflowExecutionDescription, WorkflowExecutionStatusName, WorkflowHandle } from '@temporalio/client';
-import { msToNumber, optionalTsToDate, optionalTsToMs } from '@temporalio/common/lib/time';
+import { temporal as proto } from '@temporalio/proto';
 import {
   DELIVERY_RETRY_POLICY,
   POST_EVENT_ACTIVITY,
-  type DeliverEventInput,
+  attemptsOf,
   type EventEnvelope,
   type PostEventInput,
   type PostEventResult,
   type PostFailureDetails,
-} from '../../shared/contract';
-import { callTemporal, decodePayload, isWorkflowNotFound, type TemporalDeps } from './temporal';
+} from '../../contract/delivery';
+import { startInputOf } from '../../emit/start-input';
+import {
+  decodePayload,
+  isWorkflowNotFound,
+  msToNumber,
+  optionalTsToDate,
+  optionalTsToMs,
+} from '../../shared/temporal-sdk';
+import type { EventDeliveryStatus, WebhookDelivery } from '../schemas';
+import { callTemporal, type TemporalDeps } from './temporal';
 
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
-type HistoryEvent = NonNullable<History['events']>[number];
 type PendingActivity = NonNullable<WorkflowExecutionDescription['raw']['pendingActivities']>[number];
 type ProtoFailure = NonNullable<PendingActivity['lastFailure']>;
 
-const PENDING_ACTIVITY_STATE_STARTED = 2;
-
-export const DELIVERY_STATUSES = ['pending', 'retrying', 'succeeded', 'failed'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-
-export const EVENT_DELIVERY_STATUSES = ['delivering', 'completed', 'terminated'] as const;
-/** `terminated` means the workflow itself was stopped (terminated, cancelled, timed out), not a failed endpoint. */
-export type EventDeliveryStatus = (typeof EVENT_DELIVERY_STATUSES)[number];
-
-/** What happened to the delivery of one event to one webhook, as Temporal records it. */
-export interface WebhookDelivery {
-  webhookId: string;
-  status: DeliveryStatus;
-  /** Attempts that have ended so far. */
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  completedAt: string | null;
-}
+const { PENDING_ACTIVITY_STATE_STARTED } = proto.api.enums.v1.PendingActivityState;
 
 /** One delivery workflow: the event, where it stands and each endpoint's delivery. */
 export interface DeliveryExecution {
@@ -68,30 +57,6 @@ export async function readDeliveryExecution(
     if (isWorkflowNotFound(err)) return undefined;
     throw err;
   }
-}
-
-/** The start input of a delivery workflow (the first history event), or undefined when there is none. */
-export async function readDeliveryInput(
-  temporal: Pick<TemporalDeps, 'client' | 'namespace' | 'rpcTimeoutMs'>,
-  workflowId: string,
-): Promise<DeliverEventInput | undefined> {
-  try {
-    return await callTemporal(temporal, async () => {
-      const response = await temporal.client.workflowService.getWorkflowExecutionHistory({
-        namespace: temporal.namespace,
-        execution: { workflowId },
-        maximumPageSize: 1,
-      });
-      return startInputOf(response.history?.events?.[0]);
-    });
-  } catch (err) {
-    if (isWorkflowNotFound(err)) return undefined;
-    throw err;
-  }
-}
-
-function startInputOf(event: HistoryEvent | undefined): DeliverEventInput | undefined {
-  return decodePayload<DeliverEventInput>(event?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]);
 }
 
 /** Pure: turns a description and a history into a {@link DeliveryExecution}. */
@@ -140,8 +105,7 @@ export function deriveDeliveryExecution(
       closed.set(target.webhookId, {
         webhookId: target.webhookId,
         status: 'failed',
-        // Without details the last attempt died before reporting, which ends the schedule.
-        attempts: details?.attempt ?? DELIVERY_RETRY_POLICY.maximumAttempts,
+        attempts: attemptsOf(details),
         lastStatusCode: details?.statusCode ?? null,
         lastError: failureMessage(failure) ?? 'Delivery was cancelled',
         nextAttemptAt: null,

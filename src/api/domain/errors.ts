@@ -1,3 +1,5 @@
+import type { InvalidField } from '../../contract/problem';
+
 /** Errors of the API's domain: the error middleware maps each to an HTTP problem; nothing here knows HTTP. */
 
 export class NotFoundError extends Error {
@@ -15,12 +17,6 @@ export class ConflictError extends Error {
     super(message);
     this.name = 'ConflictError';
   }
-}
-
-export interface InvalidField {
-  /** Dotted path of the offending field, such as `events.0` or `headers.x-api-key`. */
-  field: string;
-  message: string;
 }
 
 export class ValidationError extends Error {

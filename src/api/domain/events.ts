@@ -1,16 +1,13 @@
-import { newId } from '../../db/ids';
-import { findWorkspaceWebhook } from '../../db/webhooks';
+import { deliveryWorkflowId, redeliveryWorkflowId, type EventEnvelope } from '../../contract/delivery';
+import { EVENT_TYPE_CATALOGUE, PING_EVENT_TYPE, type EventType } from '../../contract/event-types';
+import { endpointResolver, findWorkspaceWebhook } from '../../db/webhooks';
+import { buildEnvelope } from '../../emit/envelope';
 import { startDelivery } from '../../emit/start-delivery';
-import { deliveryWorkflowId, redeliveryWorkflowId, type EventEnvelope } from '../../shared/contract';
-import { idempotentEventId } from '../../shared/event-ids';
-import { EVENT_TYPE_CATALOGUE, PING_EVENT_TYPE, type EventType } from '../../shared/event-types';
+import { readStartInput } from '../../emit/start-input';
+import { newId } from '../../shared/ids';
 import type { DomainDeps } from './context';
-import {
-  readDeliveryExecution,
-  readDeliveryInput,
-  type DeliveryExecution,
-  type WebhookDelivery,
-} from './delivery-status';
+import type { EventStatusView, RedeliveryAcceptedView, TestWebhookAccepted } from '../schemas';
+import { readDeliveryExecution } from './delivery-status';
 import { ConflictError, NotFoundError } from './errors';
 import { callTemporal, temporalUiUrl } from './temporal';
 import { getWebhook } from './webhooks';
@@ -41,23 +38,8 @@ export async function emitEvent(
   workspaceId: string,
   input: EmitEventInput,
 ): Promise<EmitEventResult> {
-  const id = input.id ?? (input.idempotencyKey ? idempotentEventId(workspaceId, input.idempotencyKey) : newId('evt'));
-  const event: EventEnvelope = {
-    id,
-    type: input.type,
-    workspaceId,
-    timestamp: (input.occurredAt ? new Date(input.occurredAt) : new Date()).toISOString(),
-    data: input.data,
-  };
-  const { started, workflowId } = await start(deps, { event });
-  if (started) return { event, created: true };
-  const original = await readDeliveryInput(deps.temporal, workflowId);
-  return { event: original?.event ?? event, created: false };
-}
-
-export interface EventStatusView extends Omit<DeliveryExecution, 'deliveries' | 'workflowId'> {
-  deliveries: (WebhookDelivery & { url: string | null })[];
-  temporalUiUrl: string;
+  const { started, event } = await start(deps, { event: buildEnvelope({ ...input, workspaceId }) });
+  return { event, created: started };
 }
 
 /** Where the delivery of an event stands, read from its workflow; never another workspace's event. */
@@ -104,23 +86,16 @@ function urlOf(deps: DomainDeps, workspaceId: string, webhookId: string): string
   return findWorkspaceWebhook(deps.db, workspaceId, webhookId)?.url ?? null;
 }
 
-export interface RedeliverResult {
-  eventId: string;
-  redeliveryId: string;
-  webhookId: string | null;
-  temporalUiUrl: string;
-}
-
 /** Delivers an emitted event again, to all its endpoints or to one, in a new workflow linked to the first. */
 export async function redeliverEvent(
   deps: DomainDeps,
   workspaceId: string,
   eventId: string,
   options: { webhookId?: string } = {},
-): Promise<RedeliverResult> {
+): Promise<RedeliveryAcceptedView> {
   if (options.webhookId) getWebhook(deps.db, workspaceId, options.webhookId);
   const originalId = deliveryWorkflowId(workspaceId, eventId);
-  const original = await readDeliveryInput(deps.temporal, originalId);
+  const original = await callTemporal(deps.temporal, () => readStartInput(deps.temporal.client, originalId));
   if (!original || original.event.workspaceId !== workspaceId) throw new NotFoundError('event', eventId);
   const redeliveryId = newId('rdl');
   const workflowId = redeliveryWorkflowId(workspaceId, eventId, redeliveryId);
@@ -147,16 +122,14 @@ export async function sendTestEvent(
   workspaceId: string,
   webhookId: string,
   type?: EventType,
-): Promise<{ eventId: string; temporalUiUrl: string }> {
+): Promise<TestWebhookAccepted> {
   const webhook = getWebhook(deps.db, workspaceId, webhookId);
   if (!webhook.enabled) throw new ConflictError(`Webhook ${webhookId} is disabled; enable it to send a test event`);
-  const event: EventEnvelope = {
-    id: newId('evt'),
-    type: type ?? PING_EVENT_TYPE,
+  const event = buildEnvelope({
     workspaceId,
-    timestamp: new Date().toISOString(),
-    data: type ? { ...EVENT_TYPE_CATALOGUE[type].example } : pingData(webhookId),
-  };
+    type: type ?? PING_EVENT_TYPE,
+    data: type ? EVENT_TYPE_CATALOGUE[type].example : pingData(webhookId),
+  });
   const { workflowId } = await start(deps, { event, webhookId });
   return { eventId: event.id, temporalUiUrl: temporalUiUrl(deps.temporal, workflowId) };
 }
@@ -164,6 +137,12 @@ export async function sendTestEvent(
 function start(deps: DomainDeps, input: Parameters<typeof startDelivery>[0], workflowId?: string) {
   const { client, taskQueue, eagerStart } = deps.temporal;
   return callTemporal(deps.temporal, () =>
-    startDelivery(input, { client, taskQueue, workflowId, eagerStart, db: deps.db }),
+    startDelivery(input, {
+      client,
+      taskQueue,
+      workflowId,
+      eagerStart,
+      resolveEndpoints: endpointResolver(deps.db),
+    }),
   );
 }

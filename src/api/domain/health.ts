@@ -1,4 +1,5 @@
 import { pingDatabase } from '../../db/client';
+import type { ReadinessChecks } from '../schemas';
 import type { DomainDeps } from './context';
 import { callTemporal, DEFAULT_TEMPORAL_RPC_TIMEOUT_MS } from './temporal';
 
@@ -7,7 +8,7 @@ const READINESS_TIMEOUT_MS = 2_000;
 
 export interface Readiness {
   ready: boolean;
-  checks: { sqlite: 'ok' | 'failing'; temporal: 'ok' | 'failing' };
+  checks: ReadinessChecks;
 }
 
 /** Whether SQLite and Temporal both answer. */

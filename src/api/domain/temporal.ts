@@ -1,6 +1,6 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import { someCause } from '../../shared/temporal-sdk';
 import { TemporalUnavailableError } from './errors';
 
 /** The API's view of Temporal: one long-lived client per process, passed in by the entry point. */
@@ -46,29 +46,13 @@ export async function callTemporal<T>(
 }
 
 function isUnavailable(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  return someCause(err, (e) => {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'number' && UNAVAILABLE_CODES.has(code)) return true;
-  }
-  return false;
-}
-
-/** True when Temporal answered that the workflow does not exist. */
-export function isWorkflowNotFound(err: unknown): boolean {
-  if (err instanceof WorkflowNotFoundError) return true;
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { code?: unknown }).code === grpcStatus.NOT_FOUND) return true;
-  }
-  return false;
+    return typeof code === 'number' && UNAVAILABLE_CODES.has(code);
+  });
 }
 
 export function temporalUiUrl(temporal: TemporalDeps, workflowId: string): string {
   const base = temporal.uiUrl.replace(/\/+$/, '');
   return `${base}/namespaces/${encodeURIComponent(temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
-}
-
-/** Decodes a payload written by the SDK's default converter (JSON, in our workflows). */
-export function decodePayload<T>(payload: Payload | null | undefined): T | undefined {
-  if (!payload) return undefined;
-  return defaultPayloadConverter.fromPayload<T>(payload);
 }

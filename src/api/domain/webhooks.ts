@@ -10,24 +10,12 @@ import {
 } from '../../db/webhooks';
 import type { Db } from '../../db/client';
 import type { Webhook } from '../../db/schema';
+import type { Page, RotatedSecretView, WebhookView } from '../schemas';
 import { decodeCursor, encodeCursor } from './cursor';
 import { NotFoundError } from './errors';
 
 /** How long a replaced secret keeps signing deliveries, unless the rotation says otherwise. */
 export const DEFAULT_SECRET_GRACE_MS = 24 * 60 * 60 * 1000;
-
-export interface WebhookView {
-  id: string;
-  url: string;
-  events: string[];
-  description: string;
-  enabled: boolean;
-  /** Why Hookline disabled the webhook (a 410 Gone, for example); null when it did not. */
-  disabledReason: string | null;
-  headers: Record<string, string>;
-  createdAt: string;
-  updatedAt: string;
-}
 
 export function toWebhookView(webhook: Webhook): WebhookView {
   return {
@@ -56,12 +44,6 @@ export function getWebhook(db: Db, workspaceId: string, webhookId: string): Webh
   const webhook = findWorkspaceWebhook(db, workspaceId, webhookId);
   if (!webhook) throw new NotFoundError('webhook', webhookId);
   return webhook;
-}
-
-export interface Page<T> {
-  data: T[];
-  /** Pass as `cursor` to read the next page; null on the last page. */
-  nextCursor: string | null;
 }
 
 interface WebhookCursor {
@@ -110,18 +92,12 @@ export interface RotateSecretOptions {
   now?: Date;
 }
 
-export interface RotatedSecret {
-  secret: string;
-  /** Until then deliveries are signed with the new and the previous secret. */
-  previousSecretExpiresAt: string;
-}
-
 export function rotateSecret(
   db: Db,
   workspaceId: string,
   webhookId: string,
   options: RotateSecretOptions = {},
-): RotatedSecret {
+): RotatedSecretView {
   const webhook = rotateWebhookSecret(db, {
     workspaceId,
     webhookId,

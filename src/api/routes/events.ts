@@ -35,13 +35,13 @@ export const eventRoutes: ApiRoute[] = [
         },
       },
     },
-    handle: async ({ body, headers, workspace, deps }) => {
+    handle: async ({ body, headers, workspace, deps, reply }) => {
       const { event, created } = await emitEvent(deps, workspace.id, {
         ...body,
         idempotencyKey: headers['idempotency-key'],
       });
-      const accepted = { id: event.id, type: event.type, workspaceId: event.workspaceId, timestamp: event.timestamp };
-      return { status: 202, body: accepted, headers: { 'idempotent-replayed': String(!created) } };
+      const { data: _data, ...accepted } = event;
+      return reply(202, accepted, { 'idempotent-replayed': String(!created) });
     },
   }),
   defineRoute({
@@ -53,10 +53,8 @@ export const eventRoutes: ApiRoute[] = [
     temporal: true,
     request: { params: EventIdParams },
     responses: { 200: { description: 'The event and where its deliveries stand.', schema: EventStatus } },
-    handle: async ({ params, workspace, deps }) => ({
-      status: 200,
-      body: await getEventStatus(deps, workspace.id, params.id),
-    }),
+    handle: async ({ params, workspace, deps, reply }) =>
+      reply(200, await getEventStatus(deps, workspace.id, params.id)),
   }),
   defineRoute({
     method: 'post',
@@ -67,10 +65,8 @@ export const eventRoutes: ApiRoute[] = [
     temporal: true,
     request: { params: EventIdParams, body: RedeliverBody },
     responses: { 202: { description: 'Accepted.', schema: RedeliveryAccepted } },
-    handle: async ({ params, body, workspace, deps }) => ({
-      status: 202,
-      body: await redeliverEvent(deps, workspace.id, params.id, body),
-    }),
+    handle: async ({ params, body, workspace, deps, reply }) =>
+      reply(202, await redeliverEvent(deps, workspace.id, params.id, body)),
   }),
   defineRoute({
     method: 'get',
@@ -81,9 +77,7 @@ export const eventRoutes: ApiRoute[] = [
     temporal: true,
     request: { params: RedeliveryParams },
     responses: { 200: { description: 'The redelivery and its deliveries.', schema: EventStatus } },
-    handle: async ({ params, workspace, deps }) => ({
-      status: 200,
-      body: await getRedeliveryStatus(deps, workspace.id, params.id, params.redeliveryId),
-    }),
+    handle: async ({ params, workspace, deps, reply }) =>
+      reply(200, await getRedeliveryStatus(deps, workspace.id, params.id, params.redeliveryId)),
   }),
 ];

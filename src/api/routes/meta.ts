@@ -1,10 +1,10 @@
-import { EVENT_TYPE_CATALOGUE, EVENT_TYPES } from '../../shared/event-types';
+import { EVENT_TYPE_CATALOGUE, EVENT_TYPES } from '../../contract/event-types';
 import { checkReadiness } from '../domain/health';
 import { defineRoute, type ApiRoute } from '../route';
-import { EventTypeList, Health, Readiness } from '../schemas';
+import { EventTypeList, Health, OpenApiDocument, Readiness } from '../schemas';
 
 /** Routes about the API itself; `document` is the OpenAPI document, built once from every route. */
-export function metaRoutes(document: () => unknown): ApiRoute[] {
+export function metaRoutes(document: () => Record<string, unknown>): ApiRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -13,10 +13,7 @@ export function metaRoutes(document: () => unknown): ApiRoute[] {
       summary: 'The event types a service can emit, each with a description and an example payload',
       tag: 'Events',
       responses: { 200: { description: 'The catalogue.', schema: EventTypeList } },
-      handle: () => ({
-        status: 200,
-        body: { data: EVENT_TYPES.map((type) => EVENT_TYPE_CATALOGUE[type]) },
-      }),
+      handle: ({ reply }) => reply(200, { data: EVENT_TYPES.map((type) => EVENT_TYPE_CATALOGUE[type]) }),
     }),
     defineRoute({
       method: 'get',
@@ -26,7 +23,7 @@ export function metaRoutes(document: () => unknown): ApiRoute[] {
       tag: 'Operations',
       auth: false,
       responses: { 200: { description: 'Up.', schema: Health } },
-      handle: () => ({ status: 200, body: { status: 'ok' } }),
+      handle: ({ reply }) => reply(200, { status: 'ok' }),
     }),
     defineRoute({
       method: 'get',
@@ -39,9 +36,9 @@ export function metaRoutes(document: () => unknown): ApiRoute[] {
         200: { description: 'Ready.', schema: Readiness },
         503: { description: 'A dependency does not answer.', schema: Readiness },
       },
-      handle: async ({ deps }) => {
+      handle: async ({ deps, reply }) => {
         const { ready, checks } = await checkReadiness(deps);
-        return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'unavailable', checks } };
+        return ready ? reply(200, { status: 'ready', checks }) : reply(503, { status: 'unavailable', checks });
       },
     }),
     defineRoute({
@@ -51,8 +48,8 @@ export function metaRoutes(document: () => unknown): ApiRoute[] {
       summary: 'This OpenAPI 3.1 document',
       tag: 'Operations',
       auth: false,
-      responses: { 200: { description: 'The document.' } },
-      handle: () => ({ status: 200, body: document() }),
+      responses: { 200: { description: 'The document.', schema: OpenApiDocument } },
+      handle: ({ reply }) => reply(200, document()),
     }),
   ];
 }

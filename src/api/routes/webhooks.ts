@@ -38,10 +38,7 @@ export const webhookRoutes: ApiRoute[] = [
     tag,
     request: { body: CreateWebhookBody },
     responses: { 201: { description: 'The new webhook, with its signing secret.', schema: WebhookWithSecret } },
-    handle: ({ body, workspace, deps }) => ({
-      status: 201,
-      body: createWorkspaceWebhook(deps.db, workspace.id, body),
-    }),
+    handle: ({ body, workspace, deps, reply }) => reply(201, createWorkspaceWebhook(deps.db, workspace.id, body)),
   }),
   defineRoute({
     method: 'get',
@@ -51,10 +48,7 @@ export const webhookRoutes: ApiRoute[] = [
     tag,
     request: { query: WebhookListQuery },
     responses: { 200: { description: 'One page of webhooks; secrets are not included.', schema: WebhookList } },
-    handle: ({ query, workspace, deps }) => ({
-      status: 200,
-      body: listWorkspaceWebhooks(deps.db, workspace.id, query),
-    }),
+    handle: ({ query, workspace, deps, reply }) => reply(200, listWorkspaceWebhooks(deps.db, workspace.id, query)),
   }),
   defineRoute({
     method: 'get',
@@ -64,10 +58,8 @@ export const webhookRoutes: ApiRoute[] = [
     tag,
     request: { params: WebhookIdParams },
     responses: { 200: { description: 'The webhook.', schema: Webhook } },
-    handle: ({ params, workspace, deps }) => ({
-      status: 200,
-      body: toWebhookView(getWebhook(deps.db, workspace.id, params.id)),
-    }),
+    handle: ({ params, workspace, deps, reply }) =>
+      reply(200, toWebhookView(getWebhook(deps.db, workspace.id, params.id))),
   }),
   defineRoute({
     method: 'patch',
@@ -77,10 +69,8 @@ export const webhookRoutes: ApiRoute[] = [
     tag,
     request: { params: WebhookIdParams, body: UpdateWebhookBody },
     responses: { 200: { description: 'The updated webhook.', schema: Webhook } },
-    handle: ({ params, body, workspace, deps }) => ({
-      status: 200,
-      body: updateWorkspaceWebhook(deps.db, workspace.id, params.id, body),
-    }),
+    handle: ({ params, body, workspace, deps, reply }) =>
+      reply(200, updateWorkspaceWebhook(deps.db, workspace.id, params.id, body)),
   }),
   defineRoute({
     method: 'delete',
@@ -90,9 +80,9 @@ export const webhookRoutes: ApiRoute[] = [
     tag,
     request: { params: WebhookIdParams },
     responses: { 204: { description: 'Deleted.' } },
-    handle: ({ params, workspace, deps }) => {
+    handle: ({ params, workspace, deps, reply }) => {
       deleteWorkspaceWebhook(deps.db, workspace.id, params.id);
-      return { status: 204 };
+      return reply(204);
     },
   }),
   defineRoute({
@@ -103,10 +93,8 @@ export const webhookRoutes: ApiRoute[] = [
     tag,
     request: { params: WebhookIdParams },
     responses: { 200: { description: 'The secret.', schema: SecretResponse } },
-    handle: ({ params, workspace, deps }) => ({
-      status: 200,
-      body: { secret: getWebhook(deps.db, workspace.id, params.id).secret },
-    }),
+    handle: ({ params, workspace, deps, reply }) =>
+      reply(200, { secret: getWebhook(deps.db, workspace.id, params.id).secret }),
   }),
   defineRoute({
     method: 'post',
@@ -116,13 +104,14 @@ export const webhookRoutes: ApiRoute[] = [
     tag,
     request: { params: WebhookIdParams, body: RotateSecretBody },
     responses: { 200: { description: 'The new secret and the end of the grace period.', schema: RotatedSecret } },
-    handle: ({ params, body, workspace, deps }) => ({
-      status: 200,
-      body: rotateSecret(deps.db, workspace.id, params.id, {
-        secret: body.secret,
-        graceMs: body.gracePeriodSeconds === undefined ? undefined : body.gracePeriodSeconds * 1000,
-      }),
-    }),
+    handle: ({ params, body, workspace, deps, reply }) =>
+      reply(
+        200,
+        rotateSecret(deps.db, workspace.id, params.id, {
+          secret: body.secret,
+          graceMs: body.gracePeriodSeconds === undefined ? undefined : body.gracePeriodSeconds * 1000,
+        }),
+      ),
   }),
   defineRoute({
     method: 'post',
@@ -136,10 +125,8 @@ export const webhookRoutes: ApiRoute[] = [
       202: { description: 'Accepted; follow it with GET /v1/events/{eventId}.', schema: TestWebhookResponse },
       409: { description: 'The webhook is disabled.' },
     },
-    handle: async ({ params, body, workspace, deps }) => ({
-      status: 202,
-      body: await sendTestEvent(deps, workspace.id, params.id, body.type),
-    }),
+    handle: async ({ params, body, workspace, deps, reply }) =>
+      reply(202, await sendTestEvent(deps, workspace.id, params.id, body.type)),
   }),
   defineRoute({
     method: 'get',
@@ -156,9 +143,7 @@ export const webhookRoutes: ApiRoute[] = [
         schema: DeliveryList,
       },
     },
-    handle: async ({ params, query, workspace, deps }) => ({
-      status: 200,
-      body: await listWebhookDeliveries(deps, workspace.id, params.id, query),
-    }),
+    handle: async ({ params, query, workspace, deps, reply }) =>
+      reply(200, await listWebhookDeliveries(deps, workspace.id, params.id, query)),
   }),
 ];

@@ -1,18 +1,32 @@
 /**
- * The Temporal contract shared by the API, the worker, the emit helper and the workflows: task queue,
- * workflow ids, search attributes, retry policy and the shapes that cross the Temporal boundary.
- * Workflow code imports this module, so it stays free of I/O and Node built-ins.
+ * The Temporal contract shared by the API, the worker, the emit library and the workflows: task queue,
+ * workflow and activity names, ids, search attributes, retry policy and failure types. Workflow code
+ * imports this module, so it stays free of I/O, Node built-ins and zod, and imports nothing of Hookline
+ * but the contract's own type-only shapes.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { RetryPolicy } from '@temporalio/common';
-import type { Activities } from '../activities';
+import type { DeliverEventInput, Endpoint, EventEnvelope } from './envelope';
+
+export type { DeliverEventInput, Endpoint, EventEnvelope };
 
 export const DEFAULT_TASK_QUEUE = 'hookline-deliveries';
 
 export const DELIVER_EVENT_WORKFLOW = 'deliverEventWorkflow';
 
-/** Activity type of the one-attempt POST (its key in `createActivities`); the API reads attempts by it. */
-export const POST_EVENT_ACTIVITY = 'postEvent' as const satisfies keyof Activities;
+/**
+ * The activities the delivery workflow calls, as it sees them; `createActivities` implements them.
+ * Renaming one is a versioning change.
+ */
+export interface DeliveryActivities {
+  /** Runs as a local activity, for workflows started without their endpoints. */
+  findEndpoints(input: FindEndpointsInput): Promise<Endpoint[]>;
+  /** One signed POST of the event to one webhook; Temporal retries it. */
+  postEvent(input: PostEventInput): Promise<PostEventResult>;
+}
+
+/** Activity type of the one-attempt POST; the API reads attempts by it. */
+export const POST_EVENT_ACTIVITY = 'postEvent' satisfies keyof DeliveryActivities;
 
 /** Deliveries are retried after 1 and then 2 more minutes, 3 attempts in all. */
 export const DELIVERY_RETRY_POLICY = {
@@ -36,34 +50,12 @@ export const SEARCH_ATTRIBUTES = {
 
 export const ALL_SEARCH_ATTRIBUTES = Object.values(SEARCH_ATTRIBUTES);
 
-/** The JSON body of every delivery. */
-export interface EventEnvelope {
-  /** Unique within the workspace; also the `webhook-id` header, so receivers can drop duplicates. */
-  id: string;
-  type: string;
+/** Input of the `findEndpoints` local activity, and what an emit-time endpoint resolver is asked. */
+export interface FindEndpointsInput {
   workspaceId: string;
-  /** ISO 8601 time at which the event happened. */
-  timestamp: string;
-  data: Record<string, unknown>;
-}
-
-export interface DeliverEventInput {
-  event: EventEnvelope;
-  /** Deliver to this webhook only (test events and redelivery to one endpoint). */
+  eventType: string;
+  /** Restrict to this webhook, whatever it subscribes to. */
   webhookId?: string;
-  /** Workflow id of the delivery this one repeats. */
-  redeliveryOf?: string;
-  /**
-   * The endpoints, when the emitter resolved the subscriptions itself (see `startDelivery`'s `db`
-   * option). Without them the workflow looks them up in a local activity, which costs the worker an
-   * extra workflow activation per event.
-   */
-  endpoints?: Endpoint[];
-}
-
-export interface Endpoint {
-  webhookId: string;
-  url: string;
 }
 
 export interface PostEventInput {
@@ -82,6 +74,14 @@ export interface PostEventResult {
 export interface PostFailureDetails {
   attempt: number;
   statusCode?: number;
+}
+
+/**
+ * The attempts a failed delivery made. Without details the last attempt died before it could report
+ * (a worker crash or an attempt timeout), which only ends the delivery once the retry policy gave up.
+ */
+export function attemptsOf(details: PostFailureDetails | undefined): number {
+  return details?.attempt ?? DELIVERY_RETRY_POLICY.maximumAttempts;
 }
 
 export const DELIVERY_FAILURE_TYPES = {
@@ -121,8 +121,16 @@ export function deliveryWorkflowId(workspaceId: string, eventId: string): string
   return `event:${workspaceId}:${eventId}`;
 }
 
+const REDELIVERY_MARKER = ':redelivery:';
+
 export function redeliveryWorkflowId(workspaceId: string, eventId: string, redeliveryId: string): string {
-  return `${deliveryWorkflowId(workspaceId, eventId)}:redelivery:${redeliveryId}`;
+  return `${deliveryWorkflowId(workspaceId, eventId)}${REDELIVERY_MARKER}${redeliveryId}`;
+}
+
+/** The redelivery id in a workflow id built by {@link redeliveryWorkflowId}; null for a first delivery. */
+export function parseRedeliveryId(workflowId: string): string | null {
+  const at = workflowId.lastIndexOf(REDELIVERY_MARKER);
+  return at < 0 ? null : workflowId.slice(at + REDELIVERY_MARKER.length);
 }
 
 export function deliveryWorkflowSummary(event: EventEnvelope): string {

@@ -3,7 +3,7 @@
  * Workflow code imports this module, so it stays free of I/O and Node built-ins.
  */
 
-export interface LeadData {
+export type LeadData = {
   leadId: string;
   status: 'new' | 'in_progress' | 'completed';
   firstName?: string;
@@ -18,9 +18,9 @@ export interface LeadData {
   createdAt?: string;
   updatedAt?: string;
   completedAt?: string;
-}
+};
 
-export interface DocumentData {
+export type DocumentData = {
   documentId: string;
   leadId?: string;
   fileName: string;
@@ -32,9 +32,9 @@ export interface DocumentData {
   /** Fields read from the document; present on `document.extracted`. */
   extracted?: Record<string, unknown>;
   extractedAt?: string;
-}
+};
 
-export interface ActionLogData {
+export type ActionLogData = {
   actionLogId: string;
   leadId?: string;
   agentId?: string;
@@ -45,7 +45,10 @@ export interface ActionLogData {
   output?: Record<string, unknown>;
   /** Why the action failed; present on `action_log.failed`. */
   error?: { code: string; message: string };
-}
+};
+
+// Type aliases rather than interfaces: they are assignable to `Record<string, unknown>`, the shape of
+// `data` in the envelope.
 
 /** Maps each event type to the type of its `data`. */
 export interface EventDataMap {

@@ -1,10 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createEmitter, createTemporalEmitter, EmitError, type EventType } from '../src/index';
-import { deliveryWorkflowId } from '../src/shared/contract';
-import { startTimeSkippingServer } from '../src/temporal-server/servers';
-import type { TempDatabase } from './support/fixtures';
-import { startReceiver, type Receiver } from './support/receiver';
+import { createEmitter, createTemporalEmitter, EmitError, type EventType } from '../../src/index';
+import { deliveryWorkflowId } from '../../src/contract/delivery';
+import { startTimeSkippingServer } from '../../src/temporal-server/servers';
+import type { TempDatabase } from '../support/fixtures';
+import { startReceiver, type Receiver } from '../support/receiver';
 import {
   newWorkspaceWithKey,
   plainClient,
@@ -12,7 +12,7 @@ import {
   type ApiStack,
   type ApiHarness,
   type TestWorkspace,
-} from './api/harness';
+} from '../api/harness';
 
 let env: TestWorkflowEnvironment;
 let temp: TempDatabase;

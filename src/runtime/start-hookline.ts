@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import type { HttpSender } from '../activities/http';
+import type { TemporalDeps } from '../api/domain/temporal';
+import type { ApiServer } from '../api/server';
+import { startApi } from '../api/start-api';
+import { openDatabase, type Db } from '../db/client';
+import type { Config } from '../shared/config';
+import { provisionTemporalCli } from '../temporal-server/provision';
+import { registerSearchAttributes, startDevServer } from '../temporal-server/servers';
+import { startWorker, type RunningWorker } from '../worker/start-worker';
+import { CleanupStack } from './cleanup-stack';
+
+export interface StartHooklineOptions {
+  config: Config;
+  logger: Logger;
+  /** Run the delivery worker in this process. */
+  worker?: { workflowBundle?: WorkflowBundleOption; identity?: string; http?: HttpSender };
+  /** Serve the API in this process. */
+  api?: { rpcTimeoutMs?: number };
+  /**
+   * A Temporal server the caller started and owns (tests, the bench). Without it: the server at
+   * `TEMPORAL_ADDRESS`, or, for `npm start` without one, an embedded dev server.
+   */
+  temporal?: { connection?: NativeConnection; client?: Client };
+  /** Hookline's database, when the caller owns it; otherwise the configured SQLite file is opened. */
+  db?: Db;
+  /** `npm start`: with no `TEMPORAL_ADDRESS`, start a dev server whose SQLite file is in the data directory. */
+  embedded?: boolean;
+}
+
+export interface Hookline {
+  db: Db;
+  client: Client;
+  /** The address of the Temporal frontend in use. */
+  temporalAddress: string;
+  devServer?: TestWorkflowEnvironment;
+  worker?: RunningWorker;
+  api?: ApiServer;
+  /** Stops everything this started, the API first and the server last. */
+  close(): Promise<void>;
+}
+
+/**
+ * The one composition of Hookline's parts, used by every entry point, the bench and the tests: the
+ * database, the Temporal connection, the worker and the API, with one cleanup stack. An API alone
+ * connects lazily, so it starts (and answers 503) while Temporal is down; a process with a worker
+ * shares one native connection between worker and client, which lets the API start workflows eagerly.
+ */
+export async function startHookline(options: StartHooklineOptions): Promise<Hookline> {
+  const { config, logger } = options;
+  const cleanup = new CleanupStack((name, err) => logger.warn({ err, step: name }, 'Error while stopping'));
+  try {
+    const { namespace, taskQueue } = config.temporal;
+    let db = options.db;
+    if (!db) {
+      const database = openDatabase(config.databasePath);
+      cleanup.defer('database', database.close);
+      db = database.db;
+    }
+
+    let nativeConnection = options.temporal?.connection;
+    let client = options.temporal?.client;
+    let devServer: TestWorkflowEnvironment | undefined;
+    let temporalAddress = config.temporal.remoteAddress;
+    if (!nativeConnection && options.embedded && !config.temporal.address) {
+      devServer = await startEmbeddedServer(config, logger);
+      const server = devServer;
+      cleanup.defer('Temporal dev server', () => server.teardown());
+      nativeConnection = devServer.nativeConnection;
+      temporalAddress = devServer.address;
+    } else if (!nativeConnection && options.worker) {
+      const connection = await NativeConnection.connect({ address: temporalAddress });
+      cleanup.defer('Temporal connection', () => connection.close());
+      nativeConnection = connection;
+      await declareSearchAttributes(connection, namespace, logger);
+    }
+    if (!client) {
+      if (nativeConnection) {
+        client = new Client({ connection: nativeConnection, namespace });
+      } else {
+        const connection = Connection.lazy({ address: temporalAddress });
+        cleanup.defer('Temporal client connection', () => connection.close());
+        await connection.ensureConnected().catch((err: unknown) => {
+          logger.warn(
+            { err, address: temporalAddress },
+            'Temporal does not answer yet; requests that need it answer 503',
+          );
+        });
+        client = new Client({ connection, namespace });
+      }
+    }
+
+    let worker: RunningWorker | undefined;
+    if (options.worker) {
+      if (!nativeConnection) throw new Error('A worker needs a native Temporal connection');
+      worker = await startWorker({ connection: nativeConnection, namespace, taskQueue, db, ...options.worker });
+      cleanup.defer('worker', () => worker?.close());
+    }
+
+    let api: ApiServer | undefined;
+    if (options.api) {
+      const temporal: TemporalDeps = {
+        client,
+        taskQueue,
+        namespace,
+        uiUrl: config.temporal.uiUrl,
+        // Eager start hands the first task to a worker sharing the client's connection.
+        eagerStart: worker !== undefined && options.temporal?.client === undefined,
+        rpcTimeoutMs: options.api.rpcTimeoutMs,
+      };
+      api = await startApi({ db, temporal, logger, ...config.http });
+      cleanup.defer('API', () => api?.close());
+    }
+
+    return { db, client, temporalAddress, devServer, worker, api, close: () => cleanup.close() };
+  } catch (err) {
+    await cleanup.close();
+    throw err;
+  }
+}
+
+async function startEmbeddedServer(config: Config, logger: Logger): Promise<TestWorkflowEnvironment> {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const cli = await provisionTemporalCli({
+    explicitPath: config.temporal.provision.cliPath,
+    searchPath: config.temporal.provision.searchPath,
+    log: (message) => logger.info(message),
+  });
+  logger.info({ source: cli.source }, 'Starting the Temporal dev server');
+  return startDevServer({
+    executable: cli.executable,
+    dbFilename: path.join(config.dataDir, 'temporal.db'),
+    port: config.temporal.port,
+    uiPort: config.temporal.uiPort,
+    namespace: config.temporal.namespace,
+  });
+}
+
+/**
+ * Declares Hookline's search attributes on a server that lacks them. A server that refuses (a managed
+ * cluster where only operators may) is told about once, and the worker runs anyway.
+ */
+async function declareSearchAttributes(connection: NativeConnection, namespace: string, logger: Logger) {
+  const added = await registerSearchAttributes(connection, namespace).catch((err: unknown) => {
+    logger.warn({ err }, 'Could not register search attributes; declare them on the server yourself');
+    return [];
+  });
+  if (added.length > 0) logger.info({ added }, 'Registered search attributes');
+}
