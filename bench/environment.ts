@@ -12,6 +12,7 @@ import { createWebhook } from '../src/db/webhooks';
 import { createWorkspace } from '../src/db/workspaces';
 import { provisionTemporalCli } from '../src/temporal-server/provision';
 import { EMBEDDED_SQLITE_PRAGMAS, startDevServer } from '../src/temporal-server/servers';
+import { setUpEncryption } from '../src/runtime/encryption';
 import { startHookline } from '../src/runtime/start-hookline';
 import { loadConfig } from '../src/shared/config';
 import { createBenchActivities } from './activities';
@@ -51,7 +52,10 @@ export interface BenchEnvironment {
  * their `NativeConnection` (which eager start needs), Hookline's own SQLite file with one workspace and
  * one subscribed webhook, and the loopback receiver it points at.
  */
-export async function startBenchEnvironment(log: (message: string) => void): Promise<BenchEnvironment> {
+export async function startBenchEnvironment(
+  log: (message: string) => void,
+  options: { codec: boolean },
+): Promise<BenchEnvironment> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookline-bench-'));
   const cleanups: (() => Promise<void> | void)[] = [() => fs.rmSync(dir, { recursive: true, force: true })];
   const teardown = async () => {
@@ -67,7 +71,16 @@ export async function startBenchEnvironment(log: (message: string) => void): Pro
 
   try {
     const hooklineTaskQueue = `bench-hookline-${process.pid}`;
-    const config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: hooklineTaskQueue, LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      ...process.env,
+      TEMPORAL_TASK_QUEUE: hooklineTaskQueue,
+      LOG_LEVEL: 'silent',
+      // The bench's receiver is on loopback, which an operator allows the same way.
+      HOOKLINE_ALLOWED_NETWORKS: '127.0.0.0/8',
+      HOOKLINE_DATA_DIR: dir,
+    });
+    const encryption = setUpEncryption(config, pino({ level: 'silent' }));
+    if (!options.codec) encryption.dataConverter = {};
     const cli = await provisionTemporalCli({
       explicitPath: config.temporal.provision.cliPath,
       searchPath: config.temporal.provision.searchPath,
@@ -78,7 +91,7 @@ export async function startBenchEnvironment(log: (message: string) => void): Pro
     const env: TestWorkflowEnvironment = await startDevServer({ executable: cli.executable, dbFilename });
     cleanups.push(() => env.teardown());
 
-    const database = openDatabase(path.join(dir, 'hookline.db'));
+    const database = openDatabase(path.join(dir, 'hookline.db'), { cipher: encryption.cipher });
     cleanups.push(() => database.close());
     const receiver = await startBenchReceiver();
     cleanups.push(() => receiver.close());
@@ -99,6 +112,7 @@ export async function startBenchEnvironment(log: (message: string) => void): Pro
         config,
         logger: pino({ level: 'silent' }),
         db: database.db,
+        encryption,
         temporal: { connection: env.nativeConnection },
         worker: {},
       }),

@@ -19,6 +19,8 @@ export interface BenchOptions {
   rate?: number;
   /** Start workflows with `requestEagerStart`. @default true */
   eager: boolean;
+  /** Encrypt payloads with Hookline's codec, as every deployment does; off only to price it. @default true */
+  codec: boolean;
   /** Where the figures are written as JSON. @default bench/results/latest.json */
   json: string;
 }
@@ -32,6 +34,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --latency-seconds S   length of the open-loop latency phase (default 20)
   --rate R              latency-phase arrivals per second (default: half the measured ceiling)
   --no-eager            start workflows without requestEagerStart
+  --no-codec            leave payloads unencrypted (to price the payload codec; never done outside the bench)
   --json PATH           where to write the figures (default bench/results/latest.json)
   --help                show this text`;
 
@@ -56,6 +59,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
       'latency-seconds': { type: 'string' },
       rate: { type: 'string' },
       eager: { type: 'boolean', default: true },
+      codec: { type: 'boolean', default: true },
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -69,6 +73,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
     latencySeconds: positive('--latency-seconds', values['latency-seconds'], 20),
     rate: values.rate === undefined ? undefined : positive('--rate', values.rate, 0),
     eager: values.eager,
+    codec: values.codec,
     json: path.resolve(values.json ?? path.join(__dirname, 'results', 'latest.json')),
   };
   if (options.rounds > options.events) throw new BenchOptionsError('--rounds must not exceed --events');

@@ -43,7 +43,7 @@ async function main(): Promise<number> {
 
   const startedAt = new Date();
   const began = performance.now();
-  const env = await startBenchEnvironment(log);
+  const env = await startBenchEnvironment(log, { codec: options.codec });
   const interrupt = () => {
     log('Interrupted: cleaning up …');
     void env.teardown().finally(() => process.exit(130));
@@ -158,6 +158,7 @@ async function runPhases(
     settings: {
       connection: 'one NativeConnection shared by the client and both workers',
       eagerStart: eager,
+      payloadCodec: options.codec ? 'AES-256-GCM, as deployed' : 'off (--no-codec)',
       workerOptions: 'SDK defaults (createWorker for Hookline, Worker.create for the trivial workflow)',
       completion: 'each saturation workflow awaited with handle.result()',
       warmup: `${warmup} workflows of each kind`,

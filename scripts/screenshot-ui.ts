@@ -3,18 +3,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from '@temporalio/client';
 import { chromium as chromiumBrowser, type Browser } from 'playwright-core';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { createHttpSender } from '../src/activities/http';
-import { openDatabase } from '../src/db/client';
-import { createWebhook } from '../src/db/webhooks';
-import { createWorkspace } from '../src/db/workspaces';
-import { startDelivery } from '../src/emit/start-delivery';
 import { EVENT_TYPE_CATALOGUE } from '../src/contract/event-types';
-import { PROJECT_ROOT, provisionTemporalCli } from '../src/temporal-server/provision';
-import { startDevServer } from '../src/temporal-server/servers';
-import { createWorker } from '../src/worker/create-worker';
+import { createWebhook, endpointResolver } from '../src/db/webhooks';
+import { createWorkspace } from '../src/db/workspaces';
+import { buildEnvelope } from '../src/emit/envelope';
+import { startDelivery } from '../src/emit/start-delivery';
+import { bootProcess } from '../src/runtime/process';
+import { startHookline } from '../src/runtime/start-hookline';
+import { PROJECT_ROOT } from '../src/temporal-server/provision';
 
 /**
  * Takes the README's screenshots of a delivery as ops see it in the Temporal UI: one waiting for its
@@ -35,13 +32,21 @@ async function main(): Promise<void> {
   });
   const outDir = path.join(PROJECT_ROOT, 'docs', 'images');
   fs.mkdirSync(outDir, { recursive: true });
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-
-  const cli = await provisionTemporalCli({ searchPath: process.env.PATH, log: console.log });
-  const uiPort = 18_233;
-  const env = await startDevServer({ executable: cli.executable, uiPort });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookline-shot-'));
-  const { db, close } = openDatabase(path.join(dir, 'hookline.db'));
+  const uiPort = 18_233;
+  const { config, logger } = bootProcess('hookline-screenshots', {
+    ...process.env,
+    HOOKLINE_DATA_DIR: dir,
+    PORT: '13000',
+    TEMPORAL_PORT: '17233',
+    TEMPORAL_UI_PORT: String(uiPort),
+    // The receiver below is on loopback, allowed the way an operator would for local development.
+    HOOKLINE_ALLOWED_NETWORKS: '127.0.0.0/8',
+    LOG_LEVEL: 'warn',
+  });
+  // The same composition as `npm start`: the UI decodes payloads through the API's codec endpoint.
+  const hookline = await startHookline({ config, logger, embedded: true, worker: {}, api: {} });
+
   let received = 0;
   const receiver = http.createServer((req, res) => {
     req.resume();
@@ -52,33 +57,30 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/hookline`;
 
-  const workspace = createWorkspace(db, 'acme-lending');
-  const webhook = createWebhook(db, {
+  const workspace = createWorkspace(hookline.db, 'acme-lending');
+  const webhook = createWebhook(hookline.db, {
     workspaceId: workspace.id,
     url,
     events: ['lead.created'],
     description: 'CRM sync',
   });
-  const http2 = createHttpSender();
-  const taskQueue = 'hookline-deliveries';
-  const worker = await createWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    db,
-    http: http2,
-  });
-  const client = new Client({ connection: env.nativeConnection });
 
-  await worker.runUntil(async () => {
-    const event = {
+  try {
+    const event = buildEnvelope({
       id: 'evt_lead_8f2c1a_created',
-      type: 'lead.created' as const,
+      type: 'lead.created',
       workspaceId: workspace.id,
-      timestamp: new Date().toISOString(),
-      data: { ...EVENT_TYPE_CATALOGUE['lead.created'].example },
-    };
-    const { handle, workflowId } = await startDelivery({ event }, { client, taskQueue, eagerStart: true });
+      data: EVENT_TYPE_CATALOGUE['lead.created'].example,
+    });
+    const { handle, workflowId } = await startDelivery(
+      { event },
+      {
+        client: hookline.client,
+        taskQueue: config.temporal.taskQueue,
+        eagerStart: true,
+        resolveEndpoints: endpointResolver(hookline.db),
+      },
+    );
     const page = `http://localhost:${uiPort}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`;
     console.log(`Waiting for the second attempt to fail (about a minute): ${page}`);
     while (received < 2) await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -89,17 +91,18 @@ async function main(): Promise<void> {
     });
     await handle.result();
     await shoot(browser, page, path.join(outDir, 'ui-delivery-succeeded.png'), 'COMPLETED');
+    // The input as ops read it: decoded in the browser by the codec endpoint, although history holds
+    // only ciphertext.
+    await shoot(browser, page, path.join(outDir, 'ui-decoded-input.png'), 'dana@acmebakery.example');
     const query = encodeURIComponent(`HooklineWebhookIds = "${webhook.id}"`);
     const list = `http://localhost:${uiPort}/namespaces/default/workflows?query=${query}`;
     await shoot(browser, list, path.join(outDir, 'ui-workflow-list.png'), workflowId);
-  });
-
-  await browser.close();
-  await http2.close();
-  receiver.close();
-  close();
-  await env.teardown();
-  fs.rmSync(dir, { recursive: true, force: true });
+  } finally {
+    await browser.close();
+    receiver.close();
+    await hookline.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Opens a page in headless Chromium, optionally clicks a tab, and saves a screenshot. */

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     workspace: workspace.name,
     apiKey,
+    allowedNetworks: config.network.allowedNetworks.map((network) => network.source),
   });
   await runUntilStopped(hookline, logger);
 }
@@ -31,6 +32,7 @@ function printBanner(info: {
   dataDir: string;
   workspace: string;
   apiKey?: string;
+  allowedNetworks: string[];
 }): void {
   const lines = [
     '',
@@ -42,6 +44,11 @@ function printBanner(info: {
     info.apiKey
       ? `  API key        ${info.apiKey}   (workspace "${info.workspace}"; shown only now, keep it)`
       : `  API key        created on first start; make another with: npm run keys -- create --workspace <name>`,
+    ...(info.allowedNetworks.length > 0
+      ? [
+          `  Allowed        ${info.allowedNetworks.join(', ')}   (HOOKLINE_ALLOWED_NETWORKS: not public, delivered to anyway)`,
+        ]
+      : []),
     '  Stop with Ctrl-C.',
     '',
   ];

@@ -22,6 +22,9 @@ export function classifyResponse(response: OutgoingResponse, url: string): Attem
   switch (response.kind) {
     case 'timeout':
       return failed(DELIVERY_FAILURE_TYPES.timeout, `No response from ${url} within ${DELIVERY_REQUEST_TIMEOUT_MS} ms`);
+    case 'blocked':
+      // The message names the hostname and why it is refused, never the address it resolved to.
+      return failed(DELIVERY_FAILURE_TYPES.destinationBlocked, response.message, undefined, true);
     case 'connection-error':
       return failed(
         DELIVERY_FAILURE_TYPES.connection,

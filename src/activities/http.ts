@@ -1,4 +1,5 @@
-import { Agent, request } from 'undici';
+import { request } from 'undici';
+import { createGuardedAgent, describeBlocked, type GuardOptions } from '../security/network-guard';
 
 /** How much of a response body is kept for the failure message. */
 export const MAX_RESPONSE_EXCERPT_BYTES = 4 * 1024;
@@ -23,6 +24,8 @@ export type OutgoingResponse =
       durationMs: number;
     }
   | { kind: 'timeout'; durationMs: number }
+  /** The destination is not public and not allowed: no connection was made. */
+  | { kind: 'blocked'; reason: string; message: string; durationMs: number }
   | { kind: 'connection-error'; code: string; message: string; durationMs: number };
 
 export interface HttpSender {
@@ -32,11 +35,12 @@ export interface HttpSender {
 
 /**
  * The one door through which Hookline talks to receivers. It makes exactly one attempt, never follows
- * redirects (undici's `request` has no redirect handling unless an interceptor adds it) and reports
- * what happened instead of throwing, so that callers classify outcomes in one place.
+ * redirects (undici's `request` has no redirect handling unless an interceptor adds it), connects only
+ * to addresses the network guard allows, checked on the address actually connected to, and reports what
+ * happened instead of throwing, so that callers classify outcomes in one place.
  */
-export function createHttpSender(): HttpSender {
-  const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 128 });
+export function createHttpSender(guard: GuardOptions): HttpSender {
+  const dispatcher = createGuardedAgent({ ...guard, keepAliveTimeout: 10_000, connections: 128 });
   return {
     async send(req) {
       const started = performance.now();
@@ -62,6 +66,9 @@ export function createHttpSender(): HttpSender {
       } catch (error) {
         if (timeout.aborted) return { kind: 'timeout', durationMs: elapsed() };
         if (req.signal?.aborted) throw error;
+        const blocked = describeBlocked(error);
+        if (blocked)
+          return { kind: 'blocked', reason: blocked.reason, message: blocked.message, durationMs: elapsed() };
         return { kind: 'connection-error', ...describeError(error), durationMs: elapsed() };
       }
     },

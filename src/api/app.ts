@@ -1,26 +1,40 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { PayloadCodec } from '@temporalio/common';
 import express from 'express';
 import type { Logger } from 'pino';
+import { createCodecRouter } from '../security/codec-server';
+import { loggedUrl } from './logged-url';
 import { createAuthenticator } from './auth';
 import type { AppDeps } from './deps';
 import { buildOpenApiDocument } from './openapi';
 import { errorHandler, HttpProblem } from './problem';
 import { buildRouter, type ApiRoute } from './route';
+import { apiKeyRoutes } from './routes/api-keys';
 import { eventRoutes } from './routes/events';
 import { metaRoutes } from './routes/meta';
 import { webhookRoutes } from './routes/webhooks';
 
 export type { AppDeps };
 
+/** The Temporal codec-server endpoint: the UI decodes event data in the browser through it. */
+export interface CodecEndpoint {
+  codec: PayloadCodec;
+  /** The secret path segment: `/codec/<token>/decode`. Whoever holds it can decode any payload. */
+  token: string;
+  /** Origins of the Temporal UI, allowed by CORS. */
+  allowedOrigins: readonly string[];
+}
+
 /** Largest accepted request body; larger ones answer 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export function apiRoutes(document: () => Record<string, unknown>): ApiRoute[] {
-  return [...metaRoutes(document), ...webhookRoutes, ...eventRoutes];
+  return [...metaRoutes(document), ...webhookRoutes, ...eventRoutes, ...apiKeyRoutes];
 }
 
 /** The Express app, without listening: tests and the entry points decide where it listens. */
-export function createApp(deps: AppDeps): express.Express {
+export function createApp(deps: AppDeps & { codec?: CodecEndpoint }): express.Express {
   // The document lists every route, its own included; it is read only once requests arrive.
   const routes = apiRoutes(() => ({ ...document }));
   const document = buildOpenApiDocument(routes);
@@ -29,6 +43,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(deps.logger));
+  if (deps.codec) app.use(CODEC_PATH, codecRoutes(deps.codec));
   app.use(express.json({ limit: MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
   app.use(buildRouter(routes, deps, createAuthenticator(deps.db)));
   app.use((req) => {
@@ -38,6 +53,20 @@ export function createApp(deps: AppDeps): express.Express {
   return app;
 }
 
+const CODEC_PATH = '/codec/:token';
+
+function codecRoutes({ codec, token, allowedOrigins }: CodecEndpoint): express.Router {
+  const expected = Buffer.from(token);
+  return createCodecRouter({
+    codec,
+    allowedOrigins,
+    authorize: (req) => {
+      const given = Buffer.from(String(req.params.token ?? ''));
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    },
+  });
+}
+
 function requestLog(logger: Logger): express.RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
@@ -45,7 +74,7 @@ function requestLog(logger: Logger): express.RequestHandler {
       logger.info(
         {
           method: req.method,
-          url: req.originalUrl,
+          url: loggedUrl(req.originalUrl),
           status: res.statusCode,
           ms: Math.round(performance.now() - started),
         },

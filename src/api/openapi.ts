@@ -1,6 +1,8 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { API_KEY_SCOPES, type ApiKeyScope } from '../db/schema';
 import { HOOKLINE_VERSION } from '../shared/version';
+import { scopeAllows } from './auth';
 import type { ApiRoute } from './route';
 import { Problem } from './schemas';
 
@@ -11,6 +13,14 @@ const problemResponse = (description: string, headers?: ResponseConfig['headers'
   headers,
   content: { 'application/problem+json': { schema: Problem } },
 });
+
+/** The OpenAPI extension that names the key scope an operation needs. */
+const REQUIRED_SCOPE_EXTENSION = 'x-required-scope';
+
+function scopeDescription(required: ApiKeyScope): string {
+  const accepted = Object.values(API_KEY_SCOPES).filter((scope) => scopeAllows(scope, required));
+  return `Needs an API key with the \`${required}\` scope (accepted: ${accepted.map((s) => `\`${s}\``).join(', ')}).`;
+}
 
 /** `/v1/webhooks/:id` in Express becomes `/v1/webhooks/{id}` in OpenAPI. */
 export function toOpenApiPath(path: string): string {
@@ -23,7 +33,8 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): ReturnType<Op
   registry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API key: `Authorization: Bearer <key>`.',
+    description:
+      'An API key: `Authorization: Bearer <key>`. `emit` keys may only emit events and read the event types; `manage` keys may do everything in their workspace.',
   });
   registry.registerComponent('securitySchemes', 'apiKeyHeader', { type: 'apiKey', in: 'header', name: 'x-api-key' });
 
@@ -43,7 +54,12 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): ReturnType<Op
       };
     }
     if (params || query || body || headers) responses['400'] ??= problemResponse('The request is invalid.');
-    if (route.auth) responses['401'] ??= problemResponse('No API key, or an unknown one.');
+    if (route.auth) responses['401'] ??= problemResponse('No API key, or an unknown, revoked or expired one.');
+    if (route.auth && Object.values(API_KEY_SCOPES).some((scope) => !scopeAllows(scope, route.scope))) {
+      responses['403'] ??= problemResponse(
+        `The API key's scope is not enough: this operation needs \`${route.scope}\`.`,
+      );
+    }
     if (params) responses['404'] ??= problemResponse('Not found in this workspace.');
     if (body) {
       responses['413'] ??= problemResponse('The body is larger than 256 KiB.');
@@ -60,7 +76,13 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): ReturnType<Op
       operationId: route.operationId,
       summary: route.summary,
       tags: [route.tag],
-      ...(route.auth ? { security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } : { security: [] }),
+      ...(route.auth
+        ? {
+            description: scopeDescription(route.scope),
+            [REQUIRED_SCOPE_EXTENSION]: route.scope,
+            security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
+          }
+        : { security: [] }),
       request: {
         ...(params ? { params: params as never } : {}),
         ...(query ? { query: query as never } : {}),

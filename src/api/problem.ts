@@ -2,9 +2,11 @@ import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { PROBLEM_CONTENT_TYPE, type Problem } from '../contract/problem';
+import { loggedUrl } from './logged-url';
 import {
   AuthenticationError,
   ConflictError,
+  ForbiddenError,
   NotFoundError,
   TemporalUnavailableError,
   ValidationError,
@@ -59,6 +61,7 @@ export function toProblem(err: unknown): Mapped & { unexpected: boolean } {
       unexpected: false,
     };
   }
+  if (err instanceof ForbiddenError) return { problem: build(403, 'forbidden', err.message), unexpected: false };
   if (err instanceof NotFoundError) return { problem: build(404, 'not-found', err.message), unexpected: false };
   if (err instanceof ConflictError) return { problem: build(409, 'conflict', err.message), unexpected: false };
   if (err instanceof TemporalUnavailableError) {
@@ -94,12 +97,12 @@ function bodyParserProblem(err: unknown): Omit<Problem, 'instance'> | undefined 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const { problem, headers, unexpected } = toProblem(err);
-    if (unexpected) logger.error({ err, method: req.method, url: req.originalUrl }, 'Unhandled error');
-    else if (problem.status === 503) logger.warn({ err, url: req.originalUrl }, 'Temporal unavailable');
+    if (unexpected) logger.error({ err, method: req.method, url: loggedUrl(req.originalUrl) }, 'Unhandled error');
+    else if (problem.status === 503) logger.warn({ err, url: loggedUrl(req.originalUrl) }, 'Temporal unavailable');
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    sendProblem(res, { ...problem, instance: req.originalUrl }, headers);
+    sendProblem(res, { ...problem, instance: loggedUrl(req.originalUrl) }, headers);
   };
 }

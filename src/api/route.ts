@@ -1,7 +1,8 @@
 import express, { type RequestHandler, type Router } from 'express';
 import type { z } from 'zod';
 import type { InvalidField } from '../contract/problem';
-import type { Workspace } from '../db/schema';
+import { API_KEY_SCOPES, type ApiKeyScope, type Workspace } from '../db/schema';
+import type { AuthenticatedApiKey, Authenticator } from './auth';
 import type { AppDeps } from './deps';
 import { ValidationError } from './domain/errors';
 import { HttpProblem } from './problem';
@@ -59,6 +60,8 @@ export interface HandlerInput<P, Q, B, H, R extends Responses = Responses> {
   headers: H;
   /** The caller's workspace; every authenticated route is scoped to it. */
   workspace: Workspace;
+  /** The key the caller authenticated with. */
+  apiKey: AuthenticatedApiKey;
   deps: AppDeps;
 }
 
@@ -77,6 +80,11 @@ export interface RouteDefinition<
   tag: string;
   /** Whether an API key is required (default true). */
   auth?: boolean;
+  /**
+   * The key scope the route needs (default `manage`). A `manage` key passes everywhere; a route that
+   * declares `emit` lets `emit` keys through as well. Other keys get 403.
+   */
+  scope?: ApiKeyScope;
   /** Whether the route calls Temporal, and so can answer 503. */
   temporal?: boolean;
   request?: { params?: P; query?: Q; body?: B; headers?: H };
@@ -94,6 +102,7 @@ export interface ApiRoute {
   summary: string;
   tag: string;
   auth: boolean;
+  scope: ApiKeyScope;
   temporal: boolean;
   request: { params?: AnyObjectSchema; query?: AnyObjectSchema; body?: z.ZodType; headers?: AnyObjectSchema };
   responses: Record<number, RouteResponse>;
@@ -110,6 +119,7 @@ export function defineRoute<
   return {
     ...route,
     auth: route.auth ?? true,
+    scope: route.scope ?? API_KEY_SCOPES.manage,
     temporal: route.temporal ?? false,
     request: route.request ?? {},
     handle: route.handle as ApiRoute['handle'],
@@ -136,11 +146,7 @@ function hasBody(req: express.Request): boolean {
  * Builds the router from the route table. Every known path answers other methods with 405 and an
  * `Allow` header, so that wrong methods get a problem too.
  */
-export function buildRouter(
-  routes: readonly ApiRoute[],
-  deps: AppDeps,
-  authenticate: (req: express.Request) => Workspace,
-): Router {
+export function buildRouter(routes: readonly ApiRoute[], deps: AppDeps, authenticate: Authenticator): Router {
   const router = express.Router();
   const byPath = new Map<string, ApiRoute[]>();
   for (const route of routes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
@@ -158,10 +164,14 @@ export function buildRouter(
   return router;
 }
 
-function handlerFor(route: ApiRoute, deps: AppDeps, authenticate: (req: express.Request) => Workspace): RequestHandler {
+function handlerFor(route: ApiRoute, deps: AppDeps, authenticate: Authenticator): RequestHandler {
   return async (req, res) => {
-    // Routes without authentication (health, readiness, the OpenAPI document) never read the workspace.
-    const workspace = route.auth ? authenticate(req) : (undefined as unknown as Workspace);
+    // Routes without authentication (health, readiness, the OpenAPI document) never read the caller.
+    // Authentication and scope come before validation: a key that may not call a route is refused
+    // whatever it sends, and learns nothing of what the route would accept.
+    const { workspace, apiKey } = route.auth
+      ? authenticate(req, route.scope)
+      : { workspace: undefined as unknown as Workspace, apiKey: undefined as unknown as AuthenticatedApiKey };
     if (route.request.body && hasBody(req) && !req.is(['application/json', 'application/*+json'])) {
       throw new HttpProblem(415, 'unsupported-media-type', 'Send the request body as application/json.');
     }
@@ -172,6 +182,7 @@ function handlerFor(route: ApiRoute, deps: AppDeps, authenticate: (req: express.
       body: parse(route.request.body, req.body ?? {}, 'body'),
       headers: parse(route.request.headers, req.headers, 'headers'),
       workspace,
+      apiKey,
       deps,
     });
     res.status(reply.status).set(reply.headers ?? {});

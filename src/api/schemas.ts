@@ -8,6 +8,8 @@ import {
   EventTypeSchema as ContractEventType,
 } from '../contract/envelope';
 import { ProblemSchema } from '../contract/problem';
+import { API_KEY_STATUSES, MAX_API_KEY_LIFETIME_SECONDS } from '../db/api-keys';
+import { API_KEY_SCOPES } from '../db/schema';
 import { ALL_EVENTS } from '../db/webhooks';
 import { isWebhookSecret } from '../shared/webhook-secret';
 
@@ -280,3 +282,67 @@ export type ReadinessChecks = z.infer<typeof Readiness>['checks'];
 export const OpenApiDocument = z.record(z.string(), z.unknown()).openapi('OpenApiDocument');
 
 export const Problem = ProblemSchema.meta({ id: 'Problem', description: 'RFC 9457 problem details.' });
+
+const ApiKeyScopeSchema = z
+  .enum([API_KEY_SCOPES.emit, API_KEY_SCOPES.manage], { error: 'must be emit or manage' })
+  .openapi({
+    description:
+      '`emit`: emit events and read the event types only (for services). `manage`: everything in the workspace.',
+  });
+
+export const CreateApiKeyBody = z
+  .strictObject({
+    name: z
+      .string()
+      .trim()
+      .max(200)
+      .optional()
+      .openapi({ description: 'A label, such as the service that holds the key.' }),
+    scope: ApiKeyScopeSchema,
+    expiresAt: z.iso
+      .datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' })
+      .refine((value) => Date.parse(value) > Date.now(), 'must be in the future')
+      .optional()
+      .openapi({ description: 'When the key stops working. Default: never.', example: '2027-01-01T00:00:00Z' }),
+    expiresInSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_API_KEY_LIFETIME_SECONDS)
+      .optional()
+      .openapi({ description: 'Instead of `expiresAt`: how long from now the key works.' }),
+  })
+  .refine((body) => body.expiresAt === undefined || body.expiresInSeconds === undefined, {
+    error: 'send expiresAt or expiresInSeconds, not both',
+    path: ['expiresInSeconds'],
+  })
+  .openapi('CreateApiKeyRequest');
+
+export const ApiKeyIdParams = z.object({ id: ResourceId.openapi({ example: 'key_mf1x2k3l4a1b2c3d4e5f6a7b8' }) });
+
+export const ApiKeyListQuery = PageQuery(250, 50);
+
+export const ApiKey = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string().openapi({ description: 'The first characters of the key, to tell keys apart.' }),
+    scope: ApiKeyScopeSchema,
+    status: z.enum([API_KEY_STATUSES.active, API_KEY_STATUSES.expired, API_KEY_STATUSES.revoked]),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    lastUsedAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The last authenticated request, to the minute: it is recorded at most once a minute.' }),
+  })
+  .openapi('ApiKey');
+export type ApiKeyView = z.infer<typeof ApiKey>;
+
+export const NewApiKey = ApiKey.extend({
+  key: z.string().openapi({ description: 'The key itself. It is shown only now: Hookline keeps only its hash.' }),
+}).openapi('NewApiKey');
+export type NewApiKeyView = z.infer<typeof NewApiKey>;
+
+export const ApiKeyList = page(ApiKey).openapi('ApiKeyList');

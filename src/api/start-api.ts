@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/client';
-import { createApp } from './app';
+import type { GuardOptions } from '../security/network-guard';
+import { createApp, type CodecEndpoint } from './app';
 import type { TemporalDeps } from './domain/temporal';
 import { startApiServer, type ApiServer } from './server';
 
@@ -8,6 +9,10 @@ export interface StartApiOptions {
   db: Db;
   temporal: TemporalDeps;
   logger: Logger;
+  /** Which destinations webhooks may point at. */
+  guard: GuardOptions;
+  /** Serves the Temporal codec-server protocol under `/codec/<token>`. */
+  codec?: CodecEndpoint;
   host: string;
   /** 0 picks a free port. */
   port: number;
@@ -15,6 +20,7 @@ export interface StartApiOptions {
 
 /** Builds the app and serves it; `close` lets in-flight requests finish. */
 export function startApi(options: StartApiOptions): Promise<ApiServer> {
-  const app = createApp({ db: options.db, temporal: options.temporal, logger: options.logger });
+  const { db, temporal, logger, guard, codec } = options;
+  const app = createApp({ db, temporal, logger, guard, codec });
   return startApiServer(app, { host: options.host, port: options.port });
 }

@@ -93,6 +93,8 @@ export const DELIVERY_FAILURE_TYPES = {
   connection: 'ConnectionError',
   /** The receiver answered 410 Gone: the webhook is disabled. Not retried. */
   endpointGone: 'EndpointGone',
+  /** The URL points at a network that is not public and not allowed (HOOKLINE_ALLOWED_NETWORKS). Not retried. */
+  destinationBlocked: 'DestinationBlocked',
   /** The webhook was deleted or disabled while the delivery was under way. Not retried. */
   webhookUnavailable: 'WebhookUnavailable',
 } as const;

@@ -2,11 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { FieldCipher } from '../security/field-cipher';
+import { FIELD_CIPHER, type Db } from './handle';
 import * as schema from './schema';
+import { sealWebhookFields } from './webhooks';
 
-export type Db = BetterSQLite3Database<typeof schema>;
+export type { Db };
+
+export interface OpenDatabaseOptions {
+  /** Seals webhook secrets and header values at rest. */
+  cipher: FieldCipher;
+}
 
 export interface OpenDatabaseResult {
   db: Db;
@@ -16,18 +24,26 @@ export interface OpenDatabaseResult {
 const MIGRATIONS_FOLDER = path.resolve(__dirname, '../../drizzle');
 
 /**
- * Opens (creating if needed) the SQLite file in WAL mode and applies pending migrations. The API and the
- * worker may open the same file at once: WAL lets readers proceed while one writer commits.
+ * Opens (creating if needed) the SQLite file in WAL mode, applies pending migrations, and seals what is
+ * not yet sealed under the primary key (plaintext rows from before encryption, values under an older
+ * key) so that a key rotation or an upgrade completes at the next start. The API and the worker may
+ * open the same file at once: WAL lets readers proceed while one writer commits.
  */
-export function openDatabase(file: string): OpenDatabaseResult {
+export function openDatabase(file: string, options: OpenDatabaseOptions): OpenDatabaseResult {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = drizzle(sqlite, { schema, casing: 'snake_case' });
+  // Overwritten plaintext (a secret before it was sealed) is zeroed, not left in free pages of the file.
+  sqlite.pragma('secure_delete = ON');
+  const db = Object.assign(drizzle(sqlite, { schema, casing: 'snake_case' }), { [FIELD_CIPHER]: options.cipher });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  if (sealWebhookFields(db, new Date()) > 0) {
+    // The log still holds the frames written before sealing; fold them into the file and empty it.
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  }
   return { db, close: () => sqlite.close() };
 }
 

@@ -10,6 +10,13 @@ const timestamps = {
     .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
 };
 
+/**
+ * What an API key may do. `emit` keys, for services, emit events and read the event-type catalogue;
+ * `manage` keys do everything in their workspace, `emit` included.
+ */
+export const API_KEY_SCOPES = { emit: 'emit', manage: 'manage' } as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[keyof typeof API_KEY_SCOPES];
+
 export const workspaces = sqliteTable('workspaces', {
   id: text('id').primaryKey(),
   name: text('name').notNull().unique(),
@@ -27,6 +34,18 @@ export const apiKeys = sqliteTable(
     keyHash: text('key_hash').notNull().unique(),
     /** The first characters of the key, to tell keys apart in listings. */
     prefix: text('prefix').notNull(),
+    /** A label of the caller's choosing, such as the service that holds the key. */
+    name: text('name').notNull().default(''),
+    /** Keys made before scopes existed could do everything: the default keeps them working. */
+    scope: text('scope', { enum: [API_KEY_SCOPES.emit, API_KEY_SCOPES.manage] })
+      .notNull()
+      .default(API_KEY_SCOPES.manage),
+    /** ISO time from which the key is refused; null: it never expires. */
+    expiresAt: text('expires_at'),
+    /** ISO time the key was revoked; a revoked key is refused and stays listed. */
+    revokedAt: text('revoked_at'),
+    /** ISO time of the last authenticated request, recorded at most once a minute. */
+    lastUsedAt: text('last_used_at'),
     ...timestamps,
   },
   (table) => [index('api_keys_workspace_idx').on(table.workspaceId)],

@@ -1,11 +1,85 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Endpoint, FindEndpointsInput } from '../contract/delivery';
 import { generateWebhookSecret } from '../shared/webhook-secret';
-import type { Db } from './client';
+import type { FieldCipher } from '../security/field-cipher';
 import { newId } from '../shared/ids';
+import { fieldCipherOf, type Db } from './handle';
 import { webhooks, type Webhook } from './schema';
 
 export const ALL_EVENTS = '*';
+
+/** What each sealed value is bound to: a value copied into another row or column does not open. */
+const context = {
+  secret: (id: string) => `webhooks.secret:${id}`,
+  previousSecret: (id: string) => `webhooks.previous_secret:${id}`,
+  header: (id: string, name: string) => `webhooks.headers:${id}:${name.toLowerCase()}`,
+};
+
+function sealHeaders(cipher: FieldCipher, id: string, headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, cipher.encrypt(value, context.header(id, name))]),
+  );
+}
+
+/** A row as stored (secrets and header values sealed) turned into the webhook its callers see. */
+function open(db: Db, row: Webhook): Webhook;
+function open(db: Db, row: Webhook | undefined): Webhook | undefined;
+function open(db: Db, row: Webhook | undefined): Webhook | undefined {
+  if (!row) return undefined;
+  const cipher = fieldCipherOf(db);
+  return {
+    ...row,
+    secret: cipher.decrypt(row.secret, context.secret(row.id)),
+    previousSecret:
+      row.previousSecret === null ? null : cipher.decrypt(row.previousSecret, context.previousSecret(row.id)),
+    headers: Object.fromEntries(
+      Object.entries(row.headers).map(([name, value]) => [name, cipher.decrypt(value, context.header(row.id, name))]),
+    ),
+  };
+}
+
+/**
+ * Seals, under the primary key, every webhook field not yet sealed by it (rows from before encryption,
+ * values under an older key), and forgets previous secrets whose grace period is over. Runs when the
+ * database is opened, so an upgrade or a key rotation completes at the next start.
+ */
+export function sealWebhookFields(db: Db, now: Date): number {
+  const cipher = fieldCipherOf(db);
+  const stale = (row: Webhook) =>
+    cipher.needsReencryption(row.secret) ||
+    (row.previousSecret !== null && cipher.needsReencryption(row.previousSecret)) ||
+    Object.values(row.headers).some((value) => cipher.needsReencryption(value)) ||
+    previousSecretExpired(row, now);
+  return db.transaction((tx) => {
+    let sealed = 0;
+    for (const row of tx.select().from(webhooks).all()) {
+      if (!stale(row)) continue;
+      const plain = open(db, row);
+      const expired = previousSecretExpired(row, now);
+      tx.update(webhooks)
+        .set({
+          secret: cipher.encrypt(plain.secret, context.secret(row.id)),
+          previousSecret:
+            plain.previousSecret === null || expired
+              ? null
+              : cipher.encrypt(plain.previousSecret, context.previousSecret(row.id)),
+          previousSecretExpiresAt: expired ? null : row.previousSecretExpiresAt,
+          headers: sealHeaders(cipher, row.id, plain.headers),
+        })
+        .where(eq(webhooks.id, row.id))
+        .run();
+      sealed += 1;
+    }
+    return sealed;
+  });
+}
+
+function previousSecretExpired(row: Pick<Webhook, 'previousSecret' | 'previousSecretExpiresAt'>, now: Date) {
+  return (
+    row.previousSecret !== null &&
+    (row.previousSecretExpiresAt === null || Date.parse(row.previousSecretExpiresAt) <= now.getTime())
+  );
+}
 
 export interface CreateWebhookInput {
   workspaceId: string;
@@ -19,24 +93,27 @@ export interface CreateWebhookInput {
 }
 
 export function createWebhook(db: Db, input: CreateWebhookInput): Webhook {
-  return db
+  const cipher = fieldCipherOf(db);
+  const id = newId('wh');
+  const row = db
     .insert(webhooks)
     .values({
-      id: newId('wh'),
+      id,
       workspaceId: input.workspaceId,
       url: input.url,
       events: [...new Set(input.events)],
-      secret: input.secret ?? generateWebhookSecret(),
+      secret: cipher.encrypt(input.secret ?? generateWebhookSecret(), context.secret(id)),
       description: input.description ?? '',
       enabled: input.enabled ?? true,
-      headers: input.headers ?? {},
+      headers: sealHeaders(cipher, id, input.headers ?? {}),
     })
     .returning()
     .get();
+  return open(db, row);
 }
 
 export function findWebhook(db: Db, webhookId: string): Webhook | undefined {
-  return db.select().from(webhooks).where(eq(webhooks.id, webhookId)).get();
+  return open(db, db.select().from(webhooks).where(eq(webhooks.id, webhookId)).get());
 }
 
 /**
@@ -82,11 +159,14 @@ export function disableWebhook(db: Db, webhookId: string, reason: string): void 
 
 /** A webhook of this workspace, or undefined: other workspaces' webhooks do not exist for the caller. */
 export function findWorkspaceWebhook(db: Db, workspaceId: string, webhookId: string): Webhook | undefined {
-  return db
-    .select()
-    .from(webhooks)
-    .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, webhookId)))
-    .get();
+  return open(
+    db,
+    db
+      .select()
+      .from(webhooks)
+      .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, webhookId)))
+      .get(),
+  );
 }
 
 export interface ListWebhooksOptions {
@@ -104,7 +184,8 @@ export function listWebhooks(db: Db, workspaceId: string, options: ListWebhooksO
     .where(and(eq(webhooks.workspaceId, workspaceId), after))
     .orderBy(asc(webhooks.id))
     .limit(options.limit)
-    .all();
+    .all()
+    .map((row) => open(db, row));
 }
 
 export type UpdateWebhookInput = Partial<Omit<CreateWebhookInput, 'workspaceId'>>;
@@ -119,23 +200,29 @@ export function updateWebhook(
   webhookId: string,
   input: UpdateWebhookInput,
 ): Webhook | undefined {
-  return db
+  const cipher = fieldCipherOf(db);
+  const row = db
     .update(webhooks)
     .set({
       ...(input.url !== undefined ? { url: input.url } : {}),
       ...(input.events !== undefined ? { events: [...new Set(input.events)] } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
-      ...(input.headers !== undefined ? { headers: input.headers } : {}),
+      ...(input.headers !== undefined ? { headers: sealHeaders(cipher, webhookId, input.headers) } : {}),
       ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
       ...(input.enabled === true ? { disabledReason: null } : {}),
       ...(input.secret !== undefined
-        ? { secret: input.secret, previousSecret: null, previousSecretExpiresAt: null }
+        ? {
+            secret: cipher.encrypt(input.secret, context.secret(webhookId)),
+            previousSecret: null,
+            previousSecretExpiresAt: null,
+          }
         : {}),
       updatedAt: new Date().toISOString(),
     })
     .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, webhookId)))
     .returning()
     .get();
+  return open(db, row);
 }
 
 /** True when a webhook was deleted. Deliveries still retrying to it end as failed at their next attempt. */
@@ -160,15 +247,21 @@ export interface RotateWebhookSecretInput {
 
 /** Replaces the secret; the old one keeps signing, beside the new one, until the grace period ends. */
 export function rotateWebhookSecret(db: Db, input: RotateWebhookSecretInput): Webhook | undefined {
-  return db
-    .update(webhooks)
-    .set({
-      secret: input.secret ?? generateWebhookSecret(),
-      previousSecret: sql`${webhooks.secret}`,
-      previousSecretExpiresAt: new Date(input.now.getTime() + input.graceMs).toISOString(),
-      updatedAt: input.now.toISOString(),
-    })
-    .where(and(eq(webhooks.workspaceId, input.workspaceId), eq(webhooks.id, input.webhookId)))
-    .returning()
-    .get();
+  const cipher = fieldCipherOf(db);
+  return db.transaction(() => {
+    const current = findWorkspaceWebhook(db, input.workspaceId, input.webhookId);
+    if (!current) return undefined;
+    const row = db
+      .update(webhooks)
+      .set({
+        secret: cipher.encrypt(input.secret ?? generateWebhookSecret(), context.secret(current.id)),
+        previousSecret: cipher.encrypt(current.secret, context.previousSecret(current.id)),
+        previousSecretExpiresAt: new Date(input.now.getTime() + input.graceMs).toISOString(),
+        updatedAt: input.now.toISOString(),
+      })
+      .where(eq(webhooks.id, current.id))
+      .returning()
+      .get();
+    return open(db, row);
+  });
 }

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from './client';
+import type { Db } from './handle';
 import { newId } from '../shared/ids';
 import { workspaces, type Workspace } from './schema';
 

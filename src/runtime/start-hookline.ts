@@ -9,11 +9,13 @@ import type { TemporalDeps } from '../api/domain/temporal';
 import type { ApiServer } from '../api/server';
 import { startApi } from '../api/start-api';
 import { openDatabase, type Db } from '../db/client';
+import type { GuardOptions, Resolver } from '../security/network-guard';
 import type { Config } from '../shared/config';
 import { provisionTemporalCli } from '../temporal-server/provision';
 import { registerSearchAttributes, startDevServer } from '../temporal-server/servers';
 import { startWorker, type RunningWorker } from '../worker/start-worker';
 import { CleanupStack } from './cleanup-stack';
+import { setUpEncryption, type Encryption } from './encryption';
 
 export interface StartHooklineOptions {
   config: Config;
@@ -22,6 +24,8 @@ export interface StartHooklineOptions {
   worker?: { workflowBundle?: WorkflowBundleOption; identity?: string; http?: HttpSender };
   /** Serve the API in this process. */
   api?: { rpcTimeoutMs?: number };
+  /** Resolves receivers' names, for the worker and the API's URL checks; tests inject one. @default DNS */
+  resolve?: Resolver;
   /**
    * A Temporal server the caller started and owns (tests, the bench). Without it: the server at
    * `TEMPORAL_ADDRESS`, or, for `npm start` without one, an embedded dev server.
@@ -29,12 +33,15 @@ export interface StartHooklineOptions {
   temporal?: { connection?: NativeConnection; client?: Client };
   /** Hookline's database, when the caller owns it; otherwise the configured SQLite file is opened. */
   db?: Db;
+  /** What the process encrypts with; by default from the configuration (see `setUpEncryption`). */
+  encryption?: Encryption;
   /** `npm start`: with no `TEMPORAL_ADDRESS`, start a dev server whose SQLite file is in the data directory. */
   embedded?: boolean;
 }
 
 export interface Hookline {
   db: Db;
+  encryption: Encryption;
   client: Client;
   /** The address of the Temporal frontend in use. */
   temporalAddress: string;
@@ -56,9 +63,12 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
   const cleanup = new CleanupStack((name, err) => logger.warn({ err, step: name }, 'Error while stopping'));
   try {
     const { namespace, taskQueue } = config.temporal;
+    const encryption = options.encryption ?? setUpEncryption(config, logger);
+    const { dataConverter } = encryption;
+    const guard: GuardOptions = { allowedNetworks: config.network.allowedNetworks, resolve: options.resolve };
     let db = options.db;
     if (!db) {
-      const database = openDatabase(config.databasePath);
+      const database = openDatabase(config.databasePath, { cipher: encryption.cipher });
       cleanup.defer('database', database.close);
       db = database.db;
     }
@@ -68,7 +78,7 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
     let devServer: TestWorkflowEnvironment | undefined;
     let temporalAddress = config.temporal.remoteAddress;
     if (!nativeConnection && options.embedded && !config.temporal.address) {
-      devServer = await startEmbeddedServer(config, logger);
+      devServer = await startEmbeddedServer(config, logger, encryption);
       const server = devServer;
       cleanup.defer('Temporal dev server', () => server.teardown());
       nativeConnection = devServer.nativeConnection;
@@ -81,7 +91,7 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
     }
     if (!client) {
       if (nativeConnection) {
-        client = new Client({ connection: nativeConnection, namespace });
+        client = new Client({ connection: nativeConnection, namespace, dataConverter });
       } else {
         const connection = Connection.lazy({ address: temporalAddress });
         cleanup.defer('Temporal client connection', () => connection.close());
@@ -91,14 +101,22 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
             'Temporal does not answer yet; requests that need it answer 503',
           );
         });
-        client = new Client({ connection, namespace });
+        client = new Client({ connection, namespace, dataConverter });
       }
     }
 
     let worker: RunningWorker | undefined;
     if (options.worker) {
       if (!nativeConnection) throw new Error('A worker needs a native Temporal connection');
-      worker = await startWorker({ connection: nativeConnection, namespace, taskQueue, db, ...options.worker });
+      worker = await startWorker({
+        connection: nativeConnection,
+        namespace,
+        taskQueue,
+        db,
+        guard,
+        dataConverter,
+        ...options.worker,
+      });
       cleanup.defer('worker', () => worker?.close());
     }
 
@@ -113,18 +131,27 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
         eagerStart: worker !== undefined && options.temporal?.client === undefined,
         rpcTimeoutMs: options.api.rpcTimeoutMs,
       };
-      api = await startApi({ db, temporal, logger, ...config.http });
+      const codec = {
+        codec: encryption.codec,
+        token: encryption.codecToken,
+        allowedOrigins: uiOrigins(config.temporal.uiUrl),
+      };
+      api = await startApi({ db, temporal, logger, guard, codec, ...config.http });
       cleanup.defer('API', () => api?.close());
     }
 
-    return { db, client, temporalAddress, devServer, worker, api, close: () => cleanup.close() };
+    return { db, encryption, client, temporalAddress, devServer, worker, api, close: () => cleanup.close() };
   } catch (err) {
     await cleanup.close();
     throw err;
   }
 }
 
-async function startEmbeddedServer(config: Config, logger: Logger): Promise<TestWorkflowEnvironment> {
+async function startEmbeddedServer(
+  config: Config,
+  logger: Logger,
+  encryption: Encryption,
+): Promise<TestWorkflowEnvironment> {
   fs.mkdirSync(config.dataDir, { recursive: true });
   const cli = await provisionTemporalCli({
     explicitPath: config.temporal.provision.cliPath,
@@ -138,7 +165,24 @@ async function startEmbeddedServer(config: Config, logger: Logger): Promise<Test
     port: config.temporal.port,
     uiPort: config.temporal.uiPort,
     namespace: config.temporal.namespace,
+    // The UI decodes event data in the browser through the API's codec endpoint.
+    uiCodecEndpoint: `${localUrl(config.http)}/codec/${encryption.codecToken}`,
   });
+}
+
+/** The API's address as the browser on this machine reaches it. */
+function localUrl({ host, port }: Config['http']): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
+/** The UI's origin, and its twin on the other loopback name, since browsers treat them as different origins. */
+function uiOrigins(uiUrl: string): string[] {
+  const origin = new URL(uiUrl).origin;
+  const twin = origin.includes('//localhost:')
+    ? origin.replace('//localhost:', '//127.0.0.1:')
+    : origin.replace('//127.0.0.1:', '//localhost:');
+  return [...new Set([origin, twin])];
 }
 
 /**

@@ -71,7 +71,8 @@ export interface CodecBody {
  */
 export function createCodecRouter(options: CodecRouterOptions): express.Router {
   const allowedOrigins = new Set(options.allowedOrigins.map(requireOrigin));
-  const router = express.Router();
+  // Merged params let `authorize` read a token in the mount path, such as `/codec/:token`.
+  const router = express.Router({ mergeParams: true });
   const json = express.json({ limit: options.maxBodyBytes ?? CODEC_MAX_BODY_BYTES });
 
   router.use([...ROUTES], cors(allowedOrigins));

@@ -1,8 +1,21 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from '../contract/delivery';
+import { parseKeyring } from '../security/keyring';
+import { parseAllowedNetworks } from '../security/network-guard';
 
 const port = z.coerce.number().int().min(0).max(65_535);
+
+/** A string parsed by `parse`, whose error message becomes the issue (never the value: it may be a key). */
+const parsedBy = <T>(parse: (value: string) => T) =>
+  z.string().transform((value, ctx) => {
+    try {
+      return parse(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+      return z.NEVER;
+    }
+  });
 
 const ConfigSchema = z
   .object({
@@ -21,6 +34,8 @@ const ConfigSchema = z
     PORT: port.default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+    HOOKLINE_ALLOWED_NETWORKS: parsedBy(parseAllowedNetworks).optional(),
+    HOOKLINE_ENCRYPTION_KEYS: parsedBy(parseKeyring).optional(),
   })
   .transform((env) => {
     const dataDir = path.resolve(env.HOOKLINE_DATA_DIR);
@@ -45,6 +60,17 @@ const ConfigSchema = z
       dataDir,
       databasePath: path.resolve(env.DATABASE_PATH ?? path.join(dataDir, 'hookline.db')),
       http: { host: env.HOST, port: env.PORT },
+      network: {
+        /** Networks receivers may be in although they are not public; none by default. */
+        allowedNetworks: env.HOOKLINE_ALLOWED_NETWORKS ?? parseAllowedNetworks(''),
+      },
+      encryption: {
+        /**
+         * Keys for webhook secrets at rest and for event data in Temporal, primary first. Unset: the key
+         * file `encryption.keys` in the data directory, created on first start.
+         */
+        keyring: env.HOOKLINE_ENCRYPTION_KEYS,
+      },
       log: {
         level: env.LOG_LEVEL,
         pretty: (env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty',
@@ -71,7 +97,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
+  // Key bytes (Buffers) cannot be frozen; the keyring that holds them is immutable by its own API.
+  if (value && typeof value === 'object' && !ArrayBuffer.isView(value) && !(value instanceof Map)) {
     for (const inner of Object.values(value)) deepFreeze(inner);
     Object.freeze(value);
   }

@@ -14,7 +14,10 @@ export {
 export type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server';
 export { decode as decodeUtf8, encode as encodeUtf8 } from '@temporalio/common/lib/encoding';
 export {
+  decode as decodeWithCodecs,
+  decodeFailure as decodeFailureWithCodecs,
   decodeFromPayloadsAtIndex,
+  decodeOptionalSinglePayload,
   encodeToPayloads,
   loadDataConverter,
 } from '@temporalio/common/lib/internal-non-workflow';

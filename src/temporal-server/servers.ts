@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import type { Connection } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
-import type { SearchAttributeType } from '@temporalio/common';
+import type { DataConverter, SearchAttributeType } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   encodeSearchAttributeIndexedValueType,
@@ -25,11 +25,15 @@ export interface DevServerOptions {
   port?: number;
   /** Serve the Temporal UI on this port. */
   uiPort?: number;
+  /** A remote codec the UI decodes payloads with (the codec-server protocol). */
+  uiCodecEndpoint?: string;
   namespace?: string;
   /** Extra `--sqlite-pragma` values; defaults to {@link EMBEDDED_SQLITE_PRAGMAS}. */
   sqlitePragmas?: readonly string[];
   /** Attempts at starting before giving up; a busy 2-core machine can miss the SDK's start-up window. */
   startAttempts?: number;
+  /** For the environment's own client (`env.client`), so it reads what encrypting workers write. */
+  dataConverter?: DataConverter;
 }
 
 /** A Temporal dev server (the CLI's `server start-dev`) with Hookline's search attributes registered. */
@@ -45,21 +49,30 @@ export async function startDevServer(options: DevServerOptions): Promise<TestWor
         uiPort: options.uiPort,
         namespace: options.namespace,
         searchAttributes: ALL_SEARCH_ATTRIBUTES as SearchAttributeKey<SearchAttributeType>[],
-        extraArgs: pragmas.flatMap((pragma) => ['--sqlite-pragma', pragma]),
+        extraArgs: [
+          ...pragmas.flatMap((pragma) => ['--sqlite-pragma', pragma]),
+          ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
+        ],
       },
+      client: { dataConverter: options.dataConverter },
     }),
   );
 }
 
 export interface TimeSkippingServerOptions {
   executable: EphemeralServerExecutable;
+  /** For the environment's own client (`env.client`), so it reads what encrypting workers write. */
+  dataConverter?: DataConverter;
   startAttempts?: number;
 }
 
 /** The time-skipping test server, with Hookline's search attributes registered (it rejects undeclared ones). */
 export async function startTimeSkippingServer(options: TimeSkippingServerOptions): Promise<TestWorkflowEnvironment> {
   const env = await withStartAttempts(options.startAttempts, () =>
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: options.executable } }),
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: options.executable },
+      client: { dataConverter: options.dataConverter },
+    }),
   );
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;

@@ -1,6 +1,8 @@
+import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection, Worker, WorkflowBundleOption } from '@temporalio/worker';
 import { createHttpSender, type HttpSender } from '../activities/http';
 import type { Db } from '../db/client';
+import type { GuardOptions } from '../security/network-guard';
 import { createWorker } from './create-worker';
 
 export interface StartWorkerOptions {
@@ -8,7 +10,11 @@ export interface StartWorkerOptions {
   namespace: string;
   taskQueue: string;
   db: Db;
-  /** The door to receivers; one is created (and closed with the worker) when absent. */
+  /** Encrypts what the worker records in Temporal; the same as the clients'. */
+  dataConverter: DataConverter;
+  /** Which networks receivers may be in; see `HOOKLINE_ALLOWED_NETWORKS`. */
+  guard: GuardOptions;
+  /** The door to receivers; one is created from `guard` (and closed with the worker) when absent. */
   http?: HttpSender;
   /** A prebuilt workflow bundle; by default the workflows are bundled at start (a few seconds). */
   workflowBundle?: WorkflowBundleOption;
@@ -26,11 +32,12 @@ export interface RunningWorker {
 
 /** Creates the delivery worker and runs it in the background until `close`. */
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
-  const http = options.http ?? createHttpSender();
+  const http = options.http ?? createHttpSender(options.guard);
   const ownsHttp = options.http === undefined;
   let worker: Worker;
   try {
-    worker = await createWorker({ ...options, http });
+    const { guard: _guard, ...workerOptions } = options;
+    worker = await createWorker({ ...workerOptions, http });
   } catch (err) {
     if (ownsHttp) await http.close();
     throw err;

@@ -12,11 +12,11 @@ import { webhooks } from '../../src/db/schema';
 import { createWebhook, findEndpoints, findWebhook } from '../../src/db/webhooks';
 import { DELIVERY_FAILURE_TYPES, type PostFailureDetails } from '../../src/contract/delivery';
 import { generateWebhookSecret } from '../../src/shared/webhook-secret';
-import { buildEvent, newWorkspaceId, openTempDatabase, type TempDatabase } from '../support/fixtures';
+import { buildEvent, newWorkspaceId, openTempDatabase, testGuard, type TempDatabase } from '../support/fixtures';
 import { startReceiver, type Receiver, type Reply } from '../support/receiver';
 
 let temp: TempDatabase;
-const sender = createHttpSender();
+const sender = createHttpSender(testGuard);
 const receivers: Receiver[] = [];
 
 beforeAll(() => {

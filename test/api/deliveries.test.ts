@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDevServer } from '../../src/temporal-server/servers';
-import type { TempDatabase } from '../support/fixtures';
+import { testEncryption, type TempDatabase } from '../support/fixtures';
 import { startReceiver, type Receiver, type Reply } from '../support/receiver';
 import {
   eventually,
@@ -24,7 +24,9 @@ let stack: ApiStack | undefined;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  stack = await startApiStack(await startDevServer({ executable: inject('devServerExecutable') }));
+  stack = await startApiStack(
+    await startDevServer({ executable: inject('devServerExecutable'), dataConverter: testEncryption.dataConverter }),
+  );
   ({ temp, api } = stack);
 });
 

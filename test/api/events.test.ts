@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deliveryWorkflowId } from '../../src/contract/delivery';
 import { startTimeSkippingServer } from '../../src/temporal-server/servers';
-import type { TempDatabase } from '../support/fixtures';
+import { testEncryption, type TempDatabase } from '../support/fixtures';
 import { startReceiver, type Receiver, type Reply } from '../support/receiver';
 import {
   TEMPORAL_UI_URL,
@@ -28,7 +28,12 @@ let stack: ApiStack | undefined;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  stack = await startApiStack(await startTimeSkippingServer({ executable: inject('testServerExecutable') }));
+  stack = await startApiStack(
+    await startTimeSkippingServer({
+      executable: inject('testServerExecutable'),
+      dataConverter: testEncryption.dataConverter,
+    }),
+  );
   ({ env, temp, api, worker } = stack);
 });
 

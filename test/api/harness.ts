@@ -1,4 +1,4 @@
-import { Client } from '@temporalio/client';
+import { type Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
 import { inject } from 'vitest';
@@ -6,8 +6,17 @@ import type { ApiServer } from '../../src/api/server';
 import { createWorkspaceKey } from '../../src/db/api-keys';
 import type { Db } from '../../src/db/client';
 import { startHookline } from '../../src/runtime/start-hookline';
-import { loadConfig, type Config } from '../../src/shared/config';
-import { openTempDatabase, uniqueName, type TempDatabase } from '../support/fixtures';
+import type { Resolver } from '../../src/security/network-guard';
+import { DNS, tableResolver } from '../support/hostile-urls';
+import {
+  openTempDatabase,
+  TEMPORAL_UI_URL,
+  testClient,
+  testConfig,
+  testEncryption,
+  uniqueName,
+  type TempDatabase,
+} from '../support/fixtures';
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -35,18 +44,7 @@ export interface StartApiOptions {
   rpcTimeoutMs?: number;
 }
 
-export const TEMPORAL_UI_URL = 'http://temporal-ui.test:8233';
-
-/** The configuration the tests run with: a free loopback port, a quiet log, their own task queue. */
-export function testConfig(taskQueue: string): Config {
-  return loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    TEMPORAL_UI_URL,
-  });
-}
+export { TEMPORAL_UI_URL };
 
 const silentLogger = pino({ level: 'silent' });
 
@@ -73,7 +71,8 @@ function harness(server: ApiServer): ApiHarness {
 /** The real API alone on a free loopback port, through the same composition as `npm run api`. */
 export async function startApi(options: StartApiOptions): Promise<ApiHarness> {
   const hookline = await startHookline({
-    config: testConfig(options.taskQueue),
+    config: testConfig({ TEMPORAL_TASK_QUEUE: options.taskQueue }),
+    encryption: testEncryption,
     logger: silentLogger,
     db: options.db,
     temporal: { client: options.client },
@@ -98,11 +97,23 @@ export function newWorkspaceWithKey(db: Db): TestWorkspace {
  * test sleeps through `env.sleep`, so retry schedules can be observed between attempts.
  */
 export function plainClient(env: TestWorkflowEnvironment): Client {
-  return new Client({ connection: env.connection, namespace: 'default' });
+  return testClient(env.connection);
+}
+
+export interface ApiStackOptions {
+  /** Settings on top of the tests' own (see `testConfig`), as an operator would set them. */
+  settings?: Record<string, string>;
+  /**
+   * Resolves receivers' names for the API's checks and the worker's connections. By default a fixed
+   * table (see `test/support/hostile-urls.ts`), so no test depends on real DNS.
+   */
+  resolve?: Resolver;
 }
 
 export interface ApiStack {
   env: TestWorkflowEnvironment;
+  /** Every line the API and the worker logged, as JSON, at level info and above. */
+  logs: string[];
   temp: TempDatabase;
   worker: { taskQueue: string };
   api: ApiHarness;
@@ -114,12 +125,15 @@ export interface ApiStack {
  * The API and a worker on a temporary SQLite file, through the same composition as `npm start`,
  * against a Temporal server the caller started.
  */
-export async function startApiStack(env: TestWorkflowEnvironment): Promise<ApiStack> {
+export async function startApiStack(env: TestWorkflowEnvironment, options: ApiStackOptions = {}): Promise<ApiStack> {
   const temp = openTempDatabase();
   const taskQueue = uniqueName('queue');
+  const logs: string[] = [];
   const hookline = await startHookline({
-    config: testConfig(taskQueue),
-    logger: silentLogger,
+    config: testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, ...options.settings }),
+    encryption: testEncryption,
+    logger: pino({ level: 'info' }, { write: (line: string) => logs.push(line) }),
+    resolve: options.resolve ?? tableResolver(DNS),
     db: temp.db,
     temporal: { connection: env.nativeConnection, client: plainClient(env) },
     worker: { workflowBundle: { codePath: inject('workflowBundlePath') } },
@@ -129,6 +143,7 @@ export async function startApiStack(env: TestWorkflowEnvironment): Promise<ApiSt
   const api = harness(hookline.api);
   return {
     env,
+    logs,
     temp,
     worker: { taskQueue },
     api,

@@ -6,7 +6,7 @@ import { deliveryWorkflowId } from '../../src/contract/delivery';
 import { EVENT_TYPE_CATALOGUE, PING_EVENT_TYPE, type EventType } from '../../src/contract/event-types';
 import { startTimeSkippingServer } from '../../src/temporal-server/servers';
 import { generateWebhookSecret } from '../../src/shared/webhook-secret';
-import type { TempDatabase } from '../support/fixtures';
+import { testEncryption, type TempDatabase } from '../support/fixtures';
 import { startReceiver, type Receiver } from '../support/receiver';
 import { newWorkspaceWithKey, startApiStack, type ApiHarness, type ApiStack, type TestWorkspace } from './harness';
 import type { z } from 'zod';
@@ -23,7 +23,12 @@ let stack: ApiStack | undefined;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  stack = await startApiStack(await startTimeSkippingServer({ executable: inject('testServerExecutable') }));
+  stack = await startApiStack(
+    await startTimeSkippingServer({
+      executable: inject('testServerExecutable'),
+      dataConverter: testEncryption.dataConverter,
+    }),
+  );
   ({ env, temp, api } = stack);
 });
 
@@ -438,6 +443,9 @@ describe('operations', () => {
         'GET /v1/events/{id}',
         'POST /v1/events/{id}/redeliver',
         'GET /v1/events/{id}/redeliveries/{redeliveryId}',
+        'POST /v1/api-keys',
+        'GET /v1/api-keys',
+        'DELETE /v1/api-keys/{id}',
       ].sort(),
     );
   });

@@ -1,4 +1,3 @@
-import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -6,7 +5,15 @@ import { createWebhook } from '../../src/db/webhooks';
 import { startDelivery } from '../../src/emit/start-delivery';
 import { SEARCH_ATTRIBUTES, deliveryWorkflowId } from '../../src/contract/delivery';
 import { startDevServer } from '../../src/temporal-server/servers';
-import { buildEvent, newWorkspaceId, openTempDatabase, startTestWorker, type TempDatabase } from '../support/fixtures';
+import {
+  buildEvent,
+  newWorkspaceId,
+  openTempDatabase,
+  startTestWorker,
+  testClient,
+  testEncryption,
+  type TempDatabase,
+} from '../support/fixtures';
 import { startReceiver, type Receiver } from '../support/receiver';
 
 let env: TestWorkflowEnvironment;
@@ -14,7 +21,10 @@ let temp: TempDatabase;
 let receiver: Receiver;
 
 beforeAll(async () => {
-  env = await startDevServer({ executable: inject('devServerExecutable') });
+  env = await startDevServer({
+    executable: inject('devServerExecutable'),
+    dataConverter: testEncryption.dataConverter,
+  });
   temp = openTempDatabase();
   receiver = await startReceiver();
 });
@@ -41,7 +51,7 @@ describe('delivery on the Temporal dev server', () => {
     const webhook = createWebhook(temp.db, { workspaceId, url: receiver.url, events: ['document.extracted'] });
     const event = buildEvent(workspaceId, 'document.extracted');
     // Client and worker share one connection, as in `npm start`, so that eager start can be used.
-    const client = new Client({ connection: env.nativeConnection });
+    const client = testClient(env.nativeConnection);
     const { worker, taskQueue, http } = await startTestWorker(env.nativeConnection, temp.db);
 
     const { first, second, result } = await worker.runUntil(async () => {
@@ -76,7 +86,7 @@ describe('delivery on the Temporal dev server', () => {
     // The live history replays on the current workflow code.
     const history = await first.handle.fetchHistory();
     await Worker.runReplayHistory(
-      { workflowBundle: { codePath: inject('workflowBundlePath') } },
+      { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testEncryption.dataConverter },
       history,
       first.workflowId,
     );

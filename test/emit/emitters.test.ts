@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createEmitter, createTemporalEmitter, EmitError, type EventType } from '../../src/index';
 import { deliveryWorkflowId } from '../../src/contract/delivery';
 import { startTimeSkippingServer } from '../../src/temporal-server/servers';
-import type { TempDatabase } from '../support/fixtures';
+import { testEncryption, type TempDatabase } from '../support/fixtures';
 import { startReceiver, type Receiver } from '../support/receiver';
 import {
   newWorkspaceWithKey,
@@ -22,7 +22,12 @@ let stack: ApiStack | undefined;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  stack = await startApiStack(await startTimeSkippingServer({ executable: inject('testServerExecutable') }));
+  stack = await startApiStack(
+    await startTimeSkippingServer({
+      executable: inject('testServerExecutable'),
+      dataConverter: testEncryption.dataConverter,
+    }),
+  );
   ({ env, temp, api, worker } = stack);
 });
 

@@ -7,7 +7,15 @@ import { eq } from 'drizzle-orm';
 import { startDelivery } from '../../src/emit/start-delivery';
 import { DELIVERY_FAILURE_TYPES, SEARCH_ATTRIBUTES } from '../../src/contract/delivery';
 import { startTimeSkippingServer } from '../../src/temporal-server/servers';
-import { buildEvent, newWorkspaceId, openTempDatabase, startTestWorker, type TempDatabase } from '../support/fixtures';
+import {
+  buildEvent,
+  newWorkspaceId,
+  openTempDatabase,
+  startTestWorker,
+  testEncryption,
+  type TempDatabase,
+} from '../support/fixtures';
+import { readableHistory } from '../support/history';
 import { startReceiver, type Receiver, type Reply } from '../support/receiver';
 
 let env: TestWorkflowEnvironment;
@@ -15,7 +23,10 @@ let temp: TempDatabase;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  env = await startTimeSkippingServer({ executable: inject('testServerExecutable') });
+  env = await startTimeSkippingServer({
+    executable: inject('testServerExecutable'),
+    dataConverter: testEncryption.dataConverter,
+  });
   temp = openTempDatabase();
 });
 
@@ -54,21 +65,6 @@ async function deliver(
 const MINUTE = 60_000;
 
 /** The history as JSON with every payload decoded, so that a search sees what payloads carry. */
-function readableHistory(history: unknown): string {
-  const decoded: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      for (const [field, value] of Object.entries(node)) {
-        if (field === 'data' && typeof value === 'string') decoded.push(Buffer.from(value, 'base64').toString('utf8'));
-        else walk(value);
-      }
-    }
-  };
-  const raw = JSON.stringify(history);
-  walk(JSON.parse(raw));
-  return [raw, ...decoded].join('\n');
-}
 
 describe('deliverEventWorkflow on the time-skipping server', () => {
   it('retries a failing receiver after one and then two more minutes, and succeeds on the third attempt', async () => {
@@ -193,12 +189,32 @@ describe('deliverEventWorkflow on the time-skipping server', () => {
 
     const { handle } = await deliver(workspaceId);
 
-    const history = readableHistory(await handle.fetchHistory());
+    // Decrypted, as someone holding the encryption key would read it: the secret is still not there.
+    const history = await readableHistory(await handle.fetchHistory(), testEncryption.codec);
     const key = webhook.secret.slice('whsec_'.length);
     expect(history).toContain(webhook.id);
     expect(history).toContain(webhook.url);
     expect(history).not.toContain(key);
     expect(history).not.toContain(Buffer.from(key, 'base64').toString('hex'));
+  });
+
+  it('keeps event data encrypted in the workflow history', async () => {
+    const workspaceId = newWorkspaceId(temp.db);
+    const r = await receiver();
+    createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
+
+    const { event, handle } = await deliver(workspaceId);
+
+    const marker = String(event.data.email);
+    const raw = await readableHistory(await handle.fetchHistory());
+    expect(raw).not.toContain(marker);
+    expect(raw).not.toContain(r.url);
+    expect(raw).toContain('binary/encrypted');
+    // The ids that search attributes hold stay readable, so the UI's filters keep working.
+    expect(raw).toContain(event.id);
+    const decrypted = await readableHistory(await handle.fetchHistory(), testEncryption.codec);
+    expect(decrypted).toContain(marker);
+    expect(JSON.parse(r.requests[0]?.body ?? '{}')).toMatchObject({ data: { email: marker } });
   });
 
   it('ends as failed without another request when the webhook is deleted while retrying', async () => {

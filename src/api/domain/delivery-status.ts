@@ -1,4 +1,5 @@
 import type { WorkflowExecutionDescription, WorkflowExecutionStatusName, WorkflowHandle } from '@temporalio/client';
+import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal as proto } from '@temporalio/proto';
 import {
   DELIVERY_RETRY_POLICY,
@@ -11,7 +12,9 @@ import {
 } from '../../contract/delivery';
 import { startInputOf } from '../../emit/start-input';
 import {
+  decodeFailureWithCodecs,
   decodePayload,
+  decodeWithCodecs,
   isWorkflowNotFound,
   msToNumber,
   optionalTsToDate,
@@ -51,12 +54,47 @@ export async function readDeliveryExecution(
   try {
     return await callTemporal(temporal, async () => {
       const [description, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
+      await decodePayloadsIn(temporal.client.options.loadedDataConverter.payloadCodecs, description, history);
       return deriveDeliveryExecution(workflowId, description, history);
     });
   } catch (err) {
     if (isWorkflowNotFound(err)) return undefined;
     throw err;
   }
+}
+
+type Payloads = { payloads?: Payload[] | null } | null | undefined;
+
+/**
+ * Decrypts, in place, the payloads the read model looks at (the start input, each POST's input and
+ * result, failures' details), so that the derivation below stays pure and codec-free.
+ */
+async function decodePayloadsIn(
+  codecs: readonly PayloadCodec[],
+  description: WorkflowExecutionDescription,
+  history: History,
+): Promise<void> {
+  if (codecs.length === 0) return;
+  const decodeAll = async (holder: Payloads) => {
+    if (holder?.payloads?.length) holder.payloads = await decodeWithCodecs([...codecs], holder.payloads);
+  };
+  const decodeFailure = async <F extends ProtoFailure>(failure: F | null | undefined): Promise<F | undefined> =>
+    failure ? ((await decodeFailureWithCodecs([...codecs], failure)) as F) : undefined;
+  await Promise.all(
+    (history.events ?? []).map(async (event) => {
+      await decodeAll(event.workflowExecutionStartedEventAttributes?.input);
+      await decodeAll(event.activityTaskScheduledEventAttributes?.input);
+      await decodeAll(event.activityTaskCompletedEventAttributes?.result);
+      for (const attrs of [event.activityTaskFailedEventAttributes, event.activityTaskTimedOutEventAttributes]) {
+        if (attrs?.failure) attrs.failure = await decodeFailure(attrs.failure);
+      }
+    }),
+  );
+  await Promise.all(
+    (description.raw.pendingActivities ?? []).map(async (pending) => {
+      if (pending.lastFailure) pending.lastFailure = await decodeFailure(pending.lastFailure);
+    }),
+  );
 }
 
 /** Pure: turns a description and a history into a {@link DeliveryExecution}. */

@@ -1,4 +1,5 @@
 import type { InvalidField } from '../../contract/problem';
+import type { ApiKeyScope } from '../../db/schema';
 
 /** Errors of the API's domain: the error middleware maps each to an HTTP problem; nothing here knows HTTP. */
 
@@ -42,5 +43,16 @@ export class AuthenticationError extends Error {
   constructor(message = 'Send an API key as `Authorization: Bearer <key>` or `x-api-key: <key>`') {
     super(message);
     this.name = 'AuthenticationError';
+  }
+}
+
+/** The caller's key is valid but its scope does not cover the request. */
+export class ForbiddenError extends Error {
+  constructor(
+    readonly requiredScope: ApiKeyScope,
+    readonly keyScope: ApiKeyScope,
+  ) {
+    super(`This request needs an API key with the \`${requiredScope}\` scope; this key has \`${keyScope}\``);
+    this.name = 'ForbiddenError';
   }
 }

@@ -10,9 +10,11 @@ import {
 } from '../../db/webhooks';
 import type { Db } from '../../db/client';
 import type { Webhook } from '../../db/schema';
+import { checkDestination, type GuardOptions } from '../../security/network-guard';
 import type { Page, RotatedSecretView, WebhookView } from '../schemas';
+import type { DomainDeps } from './context';
 import { decodeCursor, encodeCursor } from './cursor';
-import { NotFoundError } from './errors';
+import { NotFoundError, ValidationError } from './errors';
 
 /** How long a replaced secret keeps signing deliveries, unless the rotation says otherwise. */
 export const DEFAULT_SECRET_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -31,12 +33,23 @@ export function toWebhookView(webhook: Webhook): WebhookView {
   };
 }
 
-export function createWorkspaceWebhook(
-  db: Db,
+/**
+ * Refuses a URL that Hookline would not deliver to: not http(s), with credentials, or pointing at a
+ * network that is neither public nor allowed. The message says why without revealing what an internal
+ * name resolved to. Deliveries check again at every connection, on the address actually connected to.
+ */
+async function assertDeliverable(guard: GuardOptions, url: string): Promise<void> {
+  const check = await checkDestination(url, guard);
+  if (!check.allowed) throw new ValidationError([{ field: 'url', message: check.message }]);
+}
+
+export async function createWorkspaceWebhook(
+  deps: DomainDeps,
   workspaceId: string,
   input: Omit<CreateWebhookInput, 'workspaceId'>,
-): WebhookView & { secret: string } {
-  const webhook = createWebhook(db, { ...input, workspaceId });
+): Promise<WebhookView & { secret: string }> {
+  await assertDeliverable(deps.guard, input.url);
+  const webhook = createWebhook(deps.db, { ...input, workspaceId });
   return { ...toWebhookView(webhook), secret: webhook.secret };
 }
 
@@ -69,13 +82,16 @@ export function listWorkspaceWebhooks(
   };
 }
 
-export function updateWorkspaceWebhook(
-  db: Db,
+export async function updateWorkspaceWebhook(
+  deps: DomainDeps,
   workspaceId: string,
   webhookId: string,
   input: UpdateWebhookInput,
-): WebhookView {
-  const webhook = updateWebhook(db, workspaceId, webhookId, input);
+): Promise<WebhookView> {
+  // An unknown webhook answers 404 before its URL is judged, as it would without one.
+  getWebhook(deps.db, workspaceId, webhookId);
+  if (input.url !== undefined) await assertDeliverable(deps.guard, input.url);
+  const webhook = updateWebhook(deps.db, workspaceId, webhookId, input);
   if (!webhook) throw new NotFoundError('webhook', webhookId);
   return toWebhookView(webhook);
 }

@@ -1,3 +1,4 @@
+import { API_KEY_SCOPES } from '../../db/schema';
 import { emitEvent, getEventStatus, getRedeliveryStatus, redeliverEvent } from '../domain/events';
 import { defineRoute, type ApiRoute } from '../route';
 import {
@@ -20,6 +21,7 @@ export const eventRoutes: ApiRoute[] = [
     operationId: 'emitEvent',
     summary: 'Emit an event to every webhook of the workspace that subscribes to its type',
     tag,
+    scope: API_KEY_SCOPES.emit,
     temporal: true,
     request: { body: EmitEventBody, headers: EmitEventHeaders },
     responses: {

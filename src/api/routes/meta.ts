@@ -1,4 +1,5 @@
 import { EVENT_TYPE_CATALOGUE, EVENT_TYPES } from '../../contract/event-types';
+import { API_KEY_SCOPES } from '../../db/schema';
 import { checkReadiness } from '../domain/health';
 import { defineRoute, type ApiRoute } from '../route';
 import { EventTypeList, Health, OpenApiDocument, Readiness } from '../schemas';
@@ -12,6 +13,7 @@ export function metaRoutes(document: () => Record<string, unknown>): ApiRoute[] 
       operationId: 'listEventTypes',
       summary: 'The event types a service can emit, each with a description and an example payload',
       tag: 'Events',
+      scope: API_KEY_SCOPES.emit,
       responses: { 200: { description: 'The catalogue.', schema: EventTypeList } },
       handle: ({ reply }) => reply(200, { data: EVENT_TYPES.map((type) => EVENT_TYPE_CATALOGUE[type]) }),
     }),

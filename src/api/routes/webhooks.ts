@@ -38,7 +38,8 @@ export const webhookRoutes: ApiRoute[] = [
     tag,
     request: { body: CreateWebhookBody },
     responses: { 201: { description: 'The new webhook, with its signing secret.', schema: WebhookWithSecret } },
-    handle: ({ body, workspace, deps, reply }) => reply(201, createWorkspaceWebhook(deps.db, workspace.id, body)),
+    handle: async ({ body, workspace, deps, reply }) =>
+      reply(201, await createWorkspaceWebhook(deps, workspace.id, body)),
   }),
   defineRoute({
     method: 'get',
@@ -69,8 +70,8 @@ export const webhookRoutes: ApiRoute[] = [
     tag,
     request: { params: WebhookIdParams, body: UpdateWebhookBody },
     responses: { 200: { description: 'The updated webhook.', schema: Webhook } },
-    handle: ({ params, body, workspace, deps, reply }) =>
-      reply(200, updateWorkspaceWebhook(deps.db, workspace.id, params.id, body)),
+    handle: async ({ params, body, workspace, deps, reply }) =>
+      reply(200, await updateWorkspaceWebhook(deps, workspace.id, params.id, body)),
   }),
   defineRoute({
     method: 'delete',

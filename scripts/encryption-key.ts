@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { openDatabase } from '../src/db/client';
+import { setUpEncryption } from '../src/runtime/encryption';
+import { rotateKeyFile } from '../src/security/key-file';
+import { addPrimaryKey, formatKeyring } from '../src/security/keyring';
+import { loadConfig } from '../src/shared/config';
+
+const USAGE = `Usage:
+  npm run encryption-key -- rotate      Put a new primary key in front of the others and re-encrypt the
+                                        database's secrets with it (older keys stay, to read what they sealed)
+  npm run encryption-key -- reencrypt   Re-encrypt every secret not yet under the primary key
+
+Keys come from HOOKLINE_ENCRYPTION_KEYS, else from encryption.keys in HOOKLINE_DATA_DIR (default ./data).
+Restart the worker and the API afterwards so that they encrypt with the new key.`;
+
+function main(argv: string[]): number {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h' } },
+  });
+  const [command] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return values.help ? 0 : 1;
+  }
+  const config = loadConfig(process.env);
+  switch (command) {
+    case 'rotate': {
+      if (config.encryption.keyring) {
+        // Keys in the environment belong to whoever deploys; print the new setting for them to roll out.
+        const rotated = addPrimaryKey(config.encryption.keyring);
+        console.log('HOOKLINE_ENCRYPTION_KEYS is set, so set it to this on every process, then run reencrypt:');
+        console.log(formatKeyring(rotated));
+        return 0;
+      }
+      const { keyring, file } = rotateKeyFile(config.dataDir);
+      console.log(`New primary key ${keyring.primaryKeyId} written to ${file}`);
+      return reencrypt(config);
+    }
+    case 'reencrypt':
+      return reencrypt(config);
+    default:
+      console.error(`Unknown command "${command}"\n\n${USAGE}`);
+      return 1;
+  }
+}
+
+/** Opening the database seals, under the primary key, whatever is not yet sealed by it. */
+function reencrypt(config: ReturnType<typeof loadConfig>): number {
+  const encryption = setUpEncryption(config, pino({ level: 'silent' }));
+  const { close } = openDatabase(config.databasePath, { cipher: encryption.cipher });
+  close();
+  console.log(`Secrets in ${config.databasePath} are encrypted with key ${encryption.keyring.primaryKeyId}.`);
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

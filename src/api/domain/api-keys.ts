@@ -1,0 +1,73 @@
+import { apiKeyStatus, createApiKey, listApiKeys, revokeApiKey } from '../../db/api-keys';
+import type { Db } from '../../db/client';
+import type { ApiKey, ApiKeyScope } from '../../db/schema';
+import type { ApiKeyView, NewApiKeyView, Page } from '../schemas';
+import { decodeCursor, encodeCursor } from './cursor';
+import { NotFoundError } from './errors';
+
+/** What a key looks like from outside: never its hash. */
+export function toApiKeyView(apiKey: ApiKey, now: Date = new Date()): ApiKeyView {
+  return {
+    id: apiKey.id,
+    name: apiKey.name,
+    prefix: apiKey.prefix,
+    scope: apiKey.scope,
+    status: apiKeyStatus(apiKey, now),
+    createdAt: apiKey.createdAt,
+    expiresAt: apiKey.expiresAt,
+    revokedAt: apiKey.revokedAt,
+    lastUsedAt: apiKey.lastUsedAt,
+  };
+}
+
+export interface CreateApiKeyInput {
+  name?: string;
+  scope: ApiKeyScope;
+  /** ISO date-time, any offset; stored in UTC. */
+  expiresAt?: string;
+  /** Instead of `expiresAt`: seconds from now. */
+  expiresInSeconds?: number;
+  now?: Date;
+}
+
+/** A new key of this workspace: the answer holds the key itself, the only time it is ever shown. */
+export function createWorkspaceApiKey(db: Db, workspaceId: string, input: CreateApiKeyInput): NewApiKeyView {
+  const now = input.now ?? new Date();
+  const expiresAt =
+    input.expiresAt !== undefined
+      ? new Date(input.expiresAt)
+      : input.expiresInSeconds !== undefined
+        ? new Date(now.getTime() + input.expiresInSeconds * 1000)
+        : undefined;
+  const { apiKey, key } = createApiKey(db, workspaceId, { name: input.name, scope: input.scope, expiresAt });
+  return { ...toApiKeyView(apiKey, now), key };
+}
+
+interface ApiKeyCursor {
+  after: string;
+}
+
+const isApiKeyCursor = (value: unknown): value is ApiKeyCursor =>
+  typeof value === 'object' && value !== null && typeof (value as ApiKeyCursor).after === 'string';
+
+export function listWorkspaceApiKeys(
+  db: Db,
+  workspaceId: string,
+  options: { limit: number; cursor?: string },
+): Page<ApiKeyView> {
+  const afterId = options.cursor === undefined ? undefined : decodeCursor(options.cursor, isApiKeyCursor).after;
+  // One row more than asked tells whether another page follows.
+  const rows = listApiKeys(db, workspaceId, { limit: options.limit + 1, afterId });
+  const page = rows.slice(0, options.limit);
+  const last = page.at(-1);
+  const now = new Date();
+  return {
+    data: page.map((row) => toApiKeyView(row, now)),
+    nextCursor: rows.length > options.limit && last ? encodeCursor({ after: last.id } satisfies ApiKeyCursor) : null,
+  };
+}
+
+/** Revokes a key of this workspace, the caller's own included; revoking a revoked key changes nothing. */
+export function revokeWorkspaceApiKey(db: Db, workspaceId: string, keyId: string): void {
+  if (!revokeApiKey(db, workspaceId, keyId)) throw new NotFoundError('API key', keyId);
+}
