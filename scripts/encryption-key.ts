@@ -10,6 +10,8 @@ const USAGE = `Usage:
   npm run encryption-key -- rotate      Put a new primary key in front of the others and re-encrypt the
                                         database's secrets with it (older keys stay, to read what they sealed)
   npm run encryption-key -- reencrypt   Re-encrypt every secret not yet under the primary key
+  npm run encryption-key -- codec-url   Print the codec endpoint for the Temporal UI (a credential:
+                                        whoever has it can decode event data)
 
 Keys come from HOOKLINE_ENCRYPTION_KEYS, else from encryption.keys in HOOKLINE_DATA_DIR (default ./data).
 Restart the worker and the API afterwards so that they encrypt with the new key.`;
@@ -41,6 +43,12 @@ function main(argv: string[]): number {
     }
     case 'reencrypt':
       return reencrypt(config);
+    case 'codec-url': {
+      const { codecToken } = setUpEncryption(config, pino({ level: 'silent' }));
+      const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host;
+      console.log(`http://${host}:${config.http.port}/codec/${codecToken}`);
+      return 0;
+    }
     default:
       console.error(`Unknown command "${command}"\n\n${USAGE}`);
       return 1;

@@ -58,6 +58,14 @@ describe('docker-compose.yml', () => {
     expect(api.http.host).toBe('0.0.0.0');
   });
 
+  it('publishes Temporal and its UI on localhost only, since they have no authentication', () => {
+    for (const name of ['temporal', 'temporal-ui']) {
+      const ports = services[name]?.ports ?? [];
+      expect(ports.length, `${name} publishes a port`).toBeGreaterThan(0);
+      for (const port of ports) expect(port, `${name} publishes ${port}`).toMatch(/^127\.0\.0\.1:/);
+    }
+  });
+
   it('builds from a Dockerfile that ships the sources and migrations', () => {
     const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
     for (const line of ['COPY src ./src', 'COPY drizzle ./drizzle', 'npm ci --omit=dev'])
