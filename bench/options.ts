@@ -23,6 +23,10 @@ export interface BenchOptions {
   codec: boolean;
   /** Where the figures are written as JSON. @default bench/results/latest.json */
   json: string;
+  /** Run the noisy-neighbour comparison instead (see bench/noisy.ts). @default false */
+  noisy: boolean;
+  /** Activity slots of the worker in the noisy comparison, besides the SDK's 100; unset: Hookline's default. */
+  workerSlots?: number;
 }
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -36,6 +40,10 @@ export const USAGE = `Usage: npm run bench -- [options]
   --no-eager            start workflows without requestEagerStart
   --no-codec            leave payloads unencrypted (to price the payload codec; never done outside the bench)
   --json PATH           where to write the figures (default bench/results/latest.json)
+  --noisy               instead: one workspace's 200 hanging endpoints against another's healthy one,
+                        with 100 and with Hookline's activity slots, each with task-queue fairness
+                        off and on (about 3 minutes)
+  --worker-slots N      activity slots for --noisy (default: Hookline's, HOOKLINE_WORKER_MAX_ACTIVITIES)
   --help                show this text`;
 
 export class BenchOptionsError extends Error {
@@ -61,6 +69,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
       eager: { type: 'boolean', default: true },
       codec: { type: 'boolean', default: true },
       json: { type: 'string' },
+      noisy: { type: 'boolean', default: false },
+      'worker-slots': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -75,6 +85,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
     eager: values.eager,
     codec: values.codec,
     json: path.resolve(values.json ?? path.join(__dirname, 'results', 'latest.json')),
+    noisy: values.noisy,
+    workerSlots:
+      values['worker-slots'] === undefined ? undefined : integer('--worker-slots', values['worker-slots'], 0, 1),
   };
   if (options.rounds > options.events) throw new BenchOptionsError('--rounds must not exceed --events');
   return options;

@@ -10,6 +10,8 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import cliProgress from 'cli-progress';
 import { cpuSpent, createCpuMeter, findChildPid, isRunning, type CpuMeter, type CpuSample } from './cpu';
 import { startBenchEnvironment, type BenchEnvironment } from './environment';
+import { formatNoisy, measureNoisyNeighbour } from './noisy';
+import { loadConfig } from '../src/shared/config';
 import { BenchOptionsError, USAGE, parseBenchOptions, type BenchOptions } from './options';
 import { measureLatency, saturateHookline, saturateTrivial, type PhaseContext } from './phases';
 import {
@@ -38,6 +40,20 @@ async function main(): Promise<number> {
   }
   if (!options) {
     process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+
+  if (options.noisy) {
+    const noisy = { seconds: 20, noisyEndpoints: 200, noisyRate: 0.2, quietRate: 5 };
+    // The SDK's default of 100 slots, and Hookline's (or --worker-slots), each without and with fairness.
+    const slots = [100, options.workerSlots ?? loadConfig(process.env).worker.maxConcurrentActivities];
+    const results = [];
+    for (const workerSlots of slots) {
+      for (const fairness of [false, true]) {
+        results.push(await measureNoisyNeighbour(noisy, { fairness, workerSlots }, log));
+      }
+    }
+    process.stdout.write(formatNoisy(noisy, results));
     return 0;
   }
 

@@ -16,15 +16,18 @@ import {
 import { signPayload } from '../shared/webhook-secret';
 import { USER_AGENT } from '../shared/version';
 import { classifyResponse } from './classify';
+import type { EventLoader } from './event-loader';
 import type { HttpSender } from './http';
 
 export interface ActivityDeps {
   db: Db;
   http: HttpSender;
+  /** Reads events that attempts only reference (large fan-outs). */
+  events: EventLoader;
 }
 
 /** Builds the worker's activities around their dependencies; the worker is the only caller. */
-export function createActivities({ db, http }: ActivityDeps): DeliveryActivities {
+export function createActivities({ db, http, events }: ActivityDeps): DeliveryActivities {
   return {
     /** Runs as a local activity: a SQLite read needs no round trip through the server. */
     async findEndpoints(input: FindEndpointsInput): Promise<Endpoint[]> {
@@ -35,7 +38,8 @@ export function createActivities({ db, http }: ActivityDeps): DeliveryActivities
      * One signed POST of the event to one webhook. Temporal owns retries: this makes one attempt and
      * turns anything but a 2xx into an `ApplicationFailure` whose type says what happened.
      */
-    async postEvent({ webhookId, event }: PostEventInput): Promise<PostEventResult> {
+    async postEvent(input: PostEventInput): Promise<PostEventResult> {
+      const { webhookId } = input;
       const { info, log, cancellationSignal } = Context.current();
       const attempt = info.attempt;
       const fail = (
@@ -56,6 +60,8 @@ export function createActivities({ db, http }: ActivityDeps): DeliveryActivities
         return failure;
       };
 
+      const event = input.event ?? (await events.load(input.eventWorkflowId));
+
       // Loaded at every attempt: the secret never travels through Temporal, and a webhook deleted or
       // disabled while retrying stops being delivered to.
       const webhook = findWebhook(db, webhookId);
@@ -64,6 +70,18 @@ export function createActivities({ db, http }: ActivityDeps): DeliveryActivities
       }
       if (!webhook.enabled) {
         throw fail(DELIVERY_FAILURE_TYPES.webhookUnavailable, `Webhook ${webhookId} is disabled`, {}, true);
+      }
+
+      // Refused at create and update since URLs are checked; a row from before that is refused here, so
+      // that credentials never reach a failure message or the wire.
+      const target = new URL(webhook.url);
+      if (target.username || target.password) {
+        throw fail(
+          DELIVERY_FAILURE_TYPES.destinationBlocked,
+          `Webhook ${webhookId} has credentials in its URL; put them in a custom header instead`,
+          {},
+          true,
+        );
       }
 
       const body = JSON.stringify(event);

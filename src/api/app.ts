@@ -8,7 +8,8 @@ import { createAuthenticator } from './auth';
 import type { AppDeps } from './deps';
 import { buildOpenApiDocument } from './openapi';
 import { errorHandler, HttpProblem } from './problem';
-import { buildRouter, type ApiRoute } from './route';
+import { createRateLimiter } from './rate-limit';
+import { buildRouter, callerOf, type ApiRoute } from './route';
 import { apiKeyRoutes } from './routes/api-keys';
 import { eventRoutes } from './routes/events';
 import { metaRoutes } from './routes/meta';
@@ -45,7 +46,13 @@ export function createApp(deps: AppDeps & { codec?: CodecEndpoint }): express.Ex
   app.use(requestLog(deps.logger));
   if (deps.codec) app.use(CODEC_PATH, codecRoutes(deps.codec));
   app.use(express.json({ limit: MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
-  app.use(buildRouter(routes, deps, createAuthenticator(deps.db)));
+  const limiter = createRateLimiter({
+    perMinute: deps.limits.rateLimitPerMinute,
+    keyOf: (req) => callerOf(req)?.apiKey.id,
+    logger: deps.logger,
+  });
+  app.use(buildRouter(routes, deps, createAuthenticator(deps.db), { limiter }));
+  if (limiter) app.use(limiter);
   app.use((req) => {
     throw new HttpProblem(404, 'route-not-found', `No route for ${req.method} ${req.path}`);
   });

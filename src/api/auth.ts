@@ -57,8 +57,13 @@ export function createAuthenticator(db: Db, clock: () => Date = () => new Date()
       case API_KEY_STATUSES.active:
         break;
     }
-    // A key turned away for its scope was still used: its owner wants to see that too.
-    recordApiKeyUse(db, found.apiKey, now);
+    // A key turned away for its scope was still used: its owner wants to see that too. Recording it is
+    // best effort: a database busy with another writer must not turn a read into a 503.
+    try {
+      recordApiKeyUse(db, found.apiKey, now);
+    } catch {
+      // The next request records it.
+    }
     const { id, scope } = found.apiKey;
     if (!scopeAllows(scope, requiredScope)) throw new ForbiddenError(requiredScope, scope);
     return { workspace: found.workspace, apiKey: { id, scope } };

@@ -14,6 +14,23 @@ const problemResponse = (description: string, headers?: ResponseConfig['headers'
   content: { 'application/problem+json': { schema: Problem } },
 });
 
+const retryAfter = { description: 'Seconds to wait before retrying.', schema: { type: 'integer' as const } };
+
+/** Every request counts against a rate limit: its API key's, or its address's without a valid key. */
+const tooManyRequests = problemResponse(
+  'More requests in the last minute than the rate limit allows (`HOOKLINE_RATE_LIMIT_PER_MINUTE`), counted per API key, or per client address for requests without a valid key.',
+  {
+    'retry-after': retryAfter,
+    ratelimit: {
+      description: 'What is left of the quota (IETF RateLimit headers, draft 8).',
+      schema: { type: 'string' },
+    },
+    'ratelimit-policy': { description: 'The quota and its window, in seconds.', schema: { type: 'string' } },
+  },
+);
+
+const DATABASE_BUSY = 'the database is busy (another process held its write lock too long); nothing was changed';
+
 /** The OpenAPI extension that names the key scope an operation needs. */
 const REQUIRED_SCOPE_EXTENSION = 'x-required-scope';
 
@@ -66,10 +83,22 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): ReturnType<Op
       responses['415'] ??= problemResponse('The body is not JSON.');
     }
     if (route.temporal) {
-      responses['503'] ??= problemResponse('Temporal cannot be reached; nothing was accepted.', {
-        'retry-after': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
-      });
+      responses['503'] ??= problemResponse(
+        'Temporal did not answer in time. For an emit the start may have committed: the problem carries the `eventId` to send again, delivered once either way.',
+        {
+          'retry-after': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
+        },
+      );
     }
+    // Authentication reads the key and records its use: every authenticated operation can find SQLite locked.
+    if (route.auth) {
+      const temporal = responses['503'];
+      responses['503'] =
+        temporal && 'description' in temporal
+          ? { ...temporal, description: `${temporal.description} Also answered when ${DATABASE_BUSY}.` }
+          : problemResponse(`Answered when ${DATABASE_BUSY}.`, { 'retry-after': retryAfter });
+    }
+    responses['429'] ??= tooManyRequests;
     registry.registerPath({
       method: route.method,
       path: toOpenApiPath(route.path),

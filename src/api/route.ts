@@ -2,9 +2,10 @@ import express, { type RequestHandler, type Router } from 'express';
 import type { z } from 'zod';
 import type { InvalidField } from '../contract/problem';
 import { API_KEY_SCOPES, type ApiKeyScope, type Workspace } from '../db/schema';
-import type { AuthenticatedApiKey, Authenticator } from './auth';
+import type { AuthenticatedApiKey, Authenticator, Caller } from './auth';
 import type { AppDeps } from './deps';
-import { ValidationError } from './domain/errors';
+import { AuthenticationError, ForbiddenError, ValidationError } from './domain/errors';
+import { findInJson, pathOf } from './json-walk';
 import { HttpProblem } from './problem';
 
 export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
@@ -132,9 +133,21 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, source: Vali
   if (result.success) return result.data;
   const fields: InvalidField[] = result.error.issues.map((issue) => ({
     field: issue.path.length > 0 ? issue.path.map(String).join('.') : source,
-    message: issue.message,
+    // zod says only "Invalid key in record" for a bad key; what is wrong with it is in the inner issues.
+    message: issue.code === 'invalid_key' ? issue.issues.map((inner) => inner.message).join('; ') : issue.message,
   }));
   throw new ValidationError(fields, source);
+}
+
+/**
+ * Refuses `__proto__` as a key anywhere in a body. JSON.parse makes it an ordinary own property, but
+ * zod drops it from records without a word, and code that copies objects key by key would set a
+ * prototype with it; nothing legitimate needs the name.
+ */
+function withoutProtoKeys(body: unknown): unknown {
+  const found = findInJson(body, (visit) => visit.key === '__proto__');
+  if (found) throw new ValidationError([{ field: pathOf(found).join('.'), message: 'is not accepted as a key' }]);
+  return body;
 }
 
 function hasBody(req: express.Request): boolean {
@@ -142,20 +155,65 @@ function hasBody(req: express.Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
+export interface RouterOptions {
+  /**
+   * Runs once the caller is known (see {@link callerOf}) and before anything else of the route, wrong
+   * methods included: the rate limiter.
+   */
+  limiter?: RequestHandler;
+}
+
+/** Who called, as the route's authentication found out: a caller, or why there is none. */
+type Identity = { caller: Caller } | { refused: AuthenticationError | ForbiddenError };
+
+const identities = new WeakMap<express.Request, Identity>();
+
+/** The caller of a request to an authenticated route, once known; undefined without a valid key. */
+export function callerOf(req: express.Request): Caller | undefined {
+  const identity = identities.get(req);
+  return identity && 'caller' in identity ? identity.caller : undefined;
+}
+
+/**
+ * Authenticates the caller of a route that needs it. A refused key is only noted here, and reported
+ * after the limiter, so that requests without a valid key count against their client address.
+ */
+function identify(route: ApiRoute, authenticate: Authenticator): RequestHandler {
+  return (req, _res, next) => {
+    if (route.auth) {
+      try {
+        identities.set(req, { caller: authenticate(req, route.scope) });
+      } catch (err) {
+        if (!(err instanceof AuthenticationError || err instanceof ForbiddenError)) throw err;
+        identities.set(req, { refused: err });
+      }
+    }
+    next();
+  };
+}
+
 /**
  * Builds the router from the route table. Every known path answers other methods with 405 and an
  * `Allow` header, so that wrong methods get a problem too.
  */
-export function buildRouter(routes: readonly ApiRoute[], deps: AppDeps, authenticate: Authenticator): Router {
+export function buildRouter(
+  routes: readonly ApiRoute[],
+  deps: AppDeps,
+  authenticate: Authenticator,
+  options: RouterOptions = {},
+): Router {
   const router = express.Router();
+  const limiter = options.limiter ? [options.limiter] : [];
   const byPath = new Map<string, ApiRoute[]>();
   for (const route of routes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
 
   for (const [path, pathRoutes] of byPath) {
     const chain = router.route(path);
-    for (const route of pathRoutes) chain[route.method](handlerFor(route, deps, authenticate));
+    for (const route of pathRoutes) {
+      chain[route.method](identify(route, authenticate), ...limiter, handlerFor(route, deps));
+    }
     const allow = pathRoutes.flatMap((r) => (r.method === 'get' ? ['GET', 'HEAD'] : [r.method.toUpperCase()]));
-    chain.all((req) => {
+    chain.all(...limiter, (req) => {
       throw new HttpProblem(405, 'method-not-allowed', `${req.method} is not allowed on ${path}`, {
         allow: allow.join(', '),
       });
@@ -164,13 +222,13 @@ export function buildRouter(routes: readonly ApiRoute[], deps: AppDeps, authenti
   return router;
 }
 
-function handlerFor(route: ApiRoute, deps: AppDeps, authenticate: Authenticator): RequestHandler {
+function handlerFor(route: ApiRoute, deps: AppDeps): RequestHandler {
   return async (req, res) => {
     // Routes without authentication (health, readiness, the OpenAPI document) never read the caller.
     // Authentication and scope come before validation: a key that may not call a route is refused
     // whatever it sends, and learns nothing of what the route would accept.
     const { workspace, apiKey } = route.auth
-      ? authenticate(req, route.scope)
+      ? authenticated(req)
       : { workspace: undefined as unknown as Workspace, apiKey: undefined as unknown as AuthenticatedApiKey };
     if (route.request.body && hasBody(req) && !req.is(['application/json', 'application/*+json'])) {
       throw new HttpProblem(415, 'unsupported-media-type', 'Send the request body as application/json.');
@@ -179,7 +237,7 @@ function handlerFor(route: ApiRoute, deps: AppDeps, authenticate: Authenticator)
       reply: replier,
       params: parse(route.request.params, req.params, 'params'),
       query: parse(route.request.query, req.query, 'query'),
-      body: parse(route.request.body, req.body ?? {}, 'body'),
+      body: route.request.body ? parse(route.request.body, withoutProtoKeys(req.body ?? {}), 'body') : undefined,
       headers: parse(route.request.headers, req.headers, 'headers'),
       workspace,
       apiKey,
@@ -189,4 +247,11 @@ function handlerFor(route: ApiRoute, deps: AppDeps, authenticate: Authenticator)
     if (reply.body === undefined) res.end();
     else res.json(reply.body);
   };
+}
+
+function authenticated(req: express.Request): Caller {
+  const identity = identities.get(req);
+  if (!identity) throw new Error('The route was reached without authentication');
+  if ('refused' in identity) throw identity.refused;
+  return identity.caller;
 }

@@ -12,23 +12,59 @@ import { API_KEY_STATUSES, MAX_API_KEY_LIFETIME_SECONDS } from '../db/api-keys';
 import { API_KEY_SCOPES } from '../db/schema';
 import { ALL_EVENTS } from '../db/webhooks';
 import { isWebhookSecret } from '../shared/webhook-secret';
+import { nestsDeeperThan } from './json-walk';
 
 // The request schemas below validate requests; the response schemas type what handlers return (see
 // `defineRoute`) and give the domain its view types; both generate the OpenAPI document.
 extendZodWithOpenApi(z);
 
-/** Header names Hookline sets itself; a webhook cannot override them. */
-const RESERVED_HEADERS = new Set([
-  'content-type',
-  'content-length',
-  'host',
-  'user-agent',
+/** The longest webhook URL accepted. */
+const MAX_URL_LENGTH = 2048;
+/** Entries of a webhook's `events`. The catalogue is far shorter: this bounds repeats, not choice. */
+const MAX_EVENT_SELECTORS = 50;
+const MAX_DESCRIPTION_LENGTH = 500;
+/** Custom headers per webhook, and the size of each name and value. */
+const MAX_HEADERS = 20;
+const MAX_HEADER_NAME_LENGTH = 64;
+const MAX_HEADER_VALUE_LENGTH = 1024;
+/**
+ * Levels an event's `data` may nest, `data` itself being the first. Deeper documents are refused before
+ * they reach code that recurses over them (JSON.stringify in the payload converter), which would overflow.
+ */
+const MAX_EVENT_DATA_DEPTH = 32;
+
+/**
+ * Header names a webhook cannot set: those Hookline sets itself, and those that describe the connection
+ * rather than the request (hop-by-hop, RFC 9110 section 7.6.1), which a proxy would drop or act on.
+ */
+const REFUSED_HEADERS = new Set([
   'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
   'transfer-encoding',
-  'webhook-id',
-  'webhook-timestamp',
-  'webhook-signature',
+  'upgrade',
+  'host',
+  'content-length',
+  'content-type',
+  'expect',
+  'user-agent',
 ]);
+/** Standard Webhooks' names (`webhook-id`, `webhook-signature`, …), present and future, are Hookline's. */
+const REFUSED_HEADER_PREFIX = 'webhook-';
+
+/** RFC 9110 `token`: the characters a header name may have. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/**
+ * RFC 9110 field values without obs-text: visible ASCII, with spaces or tabs only between characters
+ * (leading and trailing ones are stripped by receivers). No control characters, so no CR, LF or NUL;
+ * no bytes above 0x7F either, which receivers decode differently and which a JavaScript string above
+ * U+00FF cannot even carry onto the wire.
+ */
+const HEADER_VALUE = /^(?:[\x21-\x7e](?:[\x21-\x7e \t]*[\x21-\x7e])?)?$/;
 
 // Schemas made in src/contract predate `extendZodWithOpenApi`: they are named with zod's own `.meta`.
 const EventTypeSchema = ContractEventType.meta({ id: 'EventType' });
@@ -45,7 +81,7 @@ export const RedeliveryParams = z.object({ id: EventIdSchema, redeliveryId: Reso
 
 const WebhookUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
-  .max(2048)
+  .max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`)
   .openapi({ example: 'https://example.com/hooks/hookline' });
 
 const EventSelector = z
@@ -63,21 +99,46 @@ const Headers = z
   .record(
     z
       .string()
-      .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a valid header name')
-      .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), 'is set by Hookline and cannot be overridden'),
+      .max(MAX_HEADER_NAME_LENGTH, `must be at most ${MAX_HEADER_NAME_LENGTH} characters`)
+      .regex(HEADER_NAME, 'must be a valid header name')
+      .refine((name) => {
+        const lower = name.toLowerCase();
+        return !REFUSED_HEADERS.has(lower) && !lower.startsWith(REFUSED_HEADER_PREFIX);
+      }, 'is set by Hookline or concerns the connection, and cannot be set'),
     z
       .string()
-      .max(1024)
-      .regex(/^[^\r\n]*$/, 'must not contain line breaks'),
+      .max(MAX_HEADER_VALUE_LENGTH, `must be at most ${MAX_HEADER_VALUE_LENGTH} characters`)
+      .regex(HEADER_VALUE, 'must be visible ASCII, with spaces or tabs only between characters'),
   )
-  .refine((headers) => Object.keys(headers).length <= 20, 'at most 20 headers')
-  .openapi({ description: 'Extra headers sent with every delivery.', example: { 'x-tenant': 'acme' } });
+  .superRefine((headers, ctx) => {
+    const names = Object.keys(headers);
+    if (names.length > MAX_HEADERS) ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_HEADERS} headers` });
+    const seen = new Set<string>();
+    for (const name of names) {
+      const lower = name.toLowerCase();
+      if (seen.has(lower)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'repeats another name: header names ignore case' });
+      }
+      seen.add(lower);
+    }
+  })
+  .openapi({
+    description: `Extra headers sent with every delivery: at most ${MAX_HEADERS}, names of at most ${MAX_HEADER_NAME_LENGTH} characters other than Hookline's own (\`webhook-*\`, \`content-type\`, \`user-agent\`, …) and hop-by-hop ones, values of at most ${MAX_HEADER_VALUE_LENGTH} visible ASCII characters.`,
+    example: { 'x-tenant': 'acme' },
+    maxProperties: MAX_HEADERS,
+  });
 
 const webhookFields = {
   url: WebhookUrl,
-  events: z.array(EventSelector).min(1, 'must name at least one event type').max(50),
+  events: z
+    .array(EventSelector)
+    .min(1, 'must name at least one event type')
+    .max(MAX_EVENT_SELECTORS, `must have at most ${MAX_EVENT_SELECTORS} entries`),
   secret: WebhookSecret.optional().openapi({ description: 'Generated when absent.' }),
-  description: z.string().max(500).optional(),
+  description: z
+    .string()
+    .max(MAX_DESCRIPTION_LENGTH, `must be at most ${MAX_DESCRIPTION_LENGTH} characters`)
+    .optional(),
   enabled: z.boolean().optional(),
   headers: Headers.optional(),
 };
@@ -114,11 +175,27 @@ export type WebhookView = z.infer<typeof Webhook>;
 
 export const WebhookWithSecret = Webhook.extend({ secret: z.string() }).openapi('WebhookWithSecret');
 
-export const PageQuery = (max: number, fallback: number) =>
-  z.object({
-    limit: z.coerce.number().int().min(1).max(max).default(fallback),
-    cursor: z.string().min(1).max(2048).optional(),
+/** Longer than any cursor the API makes; longer ones are refused before they are decoded. */
+const MAX_CURSOR_LENGTH = 2048;
+
+export const PageQuery = (max: number, fallback: number) => {
+  const pageSize = `must be a whole number from 1 to ${max}`;
+  return z.object({
+    limit: z.coerce
+      .number({ error: pageSize })
+      .int(pageSize)
+      .min(1, pageSize)
+      .max(max, pageSize)
+      .default(fallback)
+      .openapi({ description: `Items per page, 1 to ${max}; default ${fallback}.` }),
+    cursor: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(MAX_CURSOR_LENGTH, 'is longer than any cursor this API makes')
+      .optional()
+      .openapi({ description: 'The `nextCursor` of the previous page.' }),
   });
+};
 
 export const WebhookListQuery = PageQuery(250, 50);
 
@@ -180,7 +257,14 @@ export const EmitEventBody = z
       description: 'Your id for the event; sending the same id again is answered with the original event.',
     }),
     type: EventTypeSchema,
-    data: z.record(z.string(), z.unknown()).openapi({ description: 'Shaped as the example of `type`.' }),
+    data: z
+      .record(z.string(), z.unknown())
+      .refine((data) => !nestsDeeperThan(data, MAX_EVENT_DATA_DEPTH), {
+        error: `must not nest more than ${MAX_EVENT_DATA_DEPTH} levels deep`,
+      })
+      .openapi({
+        description: `Shaped as the example of \`type\`; at most ${MAX_EVENT_DATA_DEPTH} levels deep, \`data\` included.`,
+      }),
     occurredAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Default: now.' }),
   })
   .openapi('EmitEventRequest');

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/client';
 import type { GuardOptions } from '../security/network-guard';
 import { createApp, type CodecEndpoint } from './app';
+import type { ApiLimits } from './deps';
 import type { TemporalDeps } from './domain/temporal';
 import { startApiServer, type ApiServer } from './server';
 
@@ -16,11 +17,12 @@ export interface StartApiOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
+  limits: ApiLimits;
 }
 
 /** Builds the app and serves it; `close` lets in-flight requests finish. */
 export function startApi(options: StartApiOptions): Promise<ApiServer> {
-  const { db, temporal, logger, guard, codec } = options;
-  const app = createApp({ db, temporal, logger, guard, codec });
+  const { db, temporal, logger, guard, codec, limits } = options;
+  const app = createApp({ db, temporal, logger, guard, codec, limits });
   return startApiServer(app, { host: options.host, port: options.port });
 }

@@ -14,6 +14,27 @@ export const DEFAULT_TASK_QUEUE = 'hookline-deliveries';
 
 export const DELIVER_EVENT_WORKFLOW = 'deliverEventWorkflow';
 
+/** The child that delivers one batch of a large fan-out; its history and search attributes stay small. */
+export const DELIVER_BATCH_WORKFLOW = 'deliverBatchWorkflow';
+
+/**
+ * The most webhook ids one workflow lists in `HooklineWebhookIds`. A keyword list value must stay under
+ * Temporal's 2 KiB search attribute limit; generated ids take about 31 bytes each there, so 50 fit with
+ * room to spare. An event to more endpoints is delivered by child workflows of at most this many each.
+ */
+export const MAX_WEBHOOKS_PER_WORKFLOW = 50;
+
+/**
+ * Up to this many bytes of event bodies (the body times its endpoints) travel in the POST activities'
+ * inputs; beyond it they carry only a reference, and the worker reads the event once from the workflow
+ * that holds it, so a 256 KiB event to a thousand endpoints stays far below Temporal's 10 MiB history
+ * warning.
+ */
+export const INLINE_EVENT_BUDGET_BYTES = 1024 * 1024;
+
+/** Marks workflows that deliver large fan-outs in batches and may reference the event (see `patched`). */
+export const BATCHED_FAN_OUT_PATCH = 'batched-fan-out-v1';
+
 /**
  * The activities the delivery workflow calls, as it sees them; `createActivities` implements them.
  * Renaming one is a versioning change.
@@ -58,9 +79,23 @@ export interface FindEndpointsInput {
   webhookId?: string;
 }
 
-export interface PostEventInput {
-  webhookId: string;
-  event: EventEnvelope;
+/**
+ * One attempt's input: the event itself when it is small enough, otherwise the id of the workflow whose
+ * start input holds it (see {@link INLINE_EVENT_BUDGET_BYTES}).
+ */
+export type PostEventInput = { webhookId: string } & (
+  { event: EventEnvelope; eventWorkflowId?: undefined } | { event?: undefined; eventWorkflowId: string }
+);
+
+/** The event without its data: what a batch workflow and its search attributes need to know of it. */
+export type EventHeader = Omit<EventEnvelope, 'data'>;
+
+/** Input of {@link DELIVER_BATCH_WORKFLOW}. */
+export interface DeliverBatchInput {
+  event: EventHeader;
+  /** The delivery workflow whose start input holds the whole event. */
+  eventWorkflowId: string;
+  endpoints: Endpoint[];
 }
 
 /** What one successful attempt reports. */
@@ -115,6 +150,10 @@ export interface DeliverEventResult {
   deliveries: DeliveryOutcome[];
 }
 
+export interface DeliverBatchResult {
+  deliveries: DeliveryOutcome[];
+}
+
 /**
  * One delivery workflow per workspace and event: starting it twice is refused by Temporal, which is
  * what makes a repeated emit harmless.
@@ -135,7 +174,24 @@ export function parseRedeliveryId(workflowId: string): string | null {
   return at < 0 ? null : workflowId.slice(at + REDELIVERY_MARKER.length);
 }
 
-export function deliveryWorkflowSummary(event: EventEnvelope): string {
+const BATCH_MARKER = ':batch:';
+
+/** The child delivering the `index`-th batch of a delivery workflow's endpoints. */
+export function batchWorkflowId(deliveryWorkflowId: string, index: number): string {
+  return `${deliveryWorkflowId}${BATCH_MARKER}${index}`;
+}
+
+/** The delivery workflow a batch belongs to; the id itself for a delivery workflow. */
+export function deliveryWorkflowOf(workflowId: string): string {
+  const at = workflowId.lastIndexOf(BATCH_MARKER);
+  return at < 0 ? workflowId : workflowId.slice(0, at);
+}
+
+export function batchWorkflowSummary(event: EventHeader, endpoints: number, index: number): string {
+  return `${event.type} for workspace ${event.workspaceId} (event ${event.id}), batch ${index} of ${endpoints} endpoints`;
+}
+
+export function deliveryWorkflowSummary(event: EventHeader): string {
   return `${event.type} for workspace ${event.workspaceId} (event ${event.id})`;
 }
 

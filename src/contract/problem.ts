@@ -16,6 +16,11 @@ export const ProblemSchema = z.object({
   instance: z.string().optional(),
   /** The offending fields of a validation error. */
   errors: z.array(InvalidFieldSchema).optional(),
+  /**
+   * On a 503 to an emit: the id the event was given. The start may have committed; send the event again
+   * with this id and it is delivered once either way.
+   */
+  eventId: z.string().optional(),
 });
 export type Problem = z.infer<typeof ProblemSchema>;
 

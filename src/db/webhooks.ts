@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, sql } from 'drizzle-orm';
 import type { Endpoint, FindEndpointsInput } from '../contract/delivery';
 import { generateWebhookSecret } from '../shared/webhook-secret';
 import type { FieldCipher } from '../security/field-cipher';
@@ -167,6 +167,11 @@ export function findWorkspaceWebhook(db: Db, workspaceId: string, webhookId: str
       .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, webhookId)))
       .get(),
   );
+}
+
+/** How many webhooks a workspace has, enabled or not. */
+export function countWebhooks(db: Db, workspaceId: string): number {
+  return db.select({ n: count() }).from(webhooks).where(eq(webhooks.workspaceId, workspaceId)).get()?.n ?? 0;
 }
 
 export interface ListWebhooksOptions {

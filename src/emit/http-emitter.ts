@@ -17,6 +17,14 @@ export class EmitError extends Error {
     this.name = 'EmitError';
   }
 
+  /**
+   * On a 503, the id Hookline gave the event: the start may have committed, so send it again with this
+   * `id` and it is delivered once either way.
+   */
+  get eventId(): string | undefined {
+    return this.problem?.eventId;
+  }
+
   /** Whether sending the same event again may succeed: no answer, 429 or 5xx. */
   get retryable(): boolean {
     return this.status === undefined || this.status === 429 || this.status >= 500;

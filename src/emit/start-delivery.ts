@@ -3,6 +3,7 @@ import { TypedSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/common
 import type { deliverEventWorkflow } from '../workflows';
 import {
   DELIVER_EVENT_WORKFLOW,
+  MAX_WEBHOOKS_PER_WORKFLOW,
   SEARCH_ATTRIBUTES,
   deliveryWorkflowId,
   deliveryWorkflowSummary,
@@ -75,12 +76,16 @@ export async function startDelivery(
         { key: SEARCH_ATTRIBUTES.workspaceId, value: event.workspaceId },
         { key: SEARCH_ATTRIBUTES.eventId, value: event.id },
         { key: SEARCH_ATTRIBUTES.eventType, value: event.type },
-        ...(parsed.endpoints?.length
+        // A larger fan-out lists its webhooks on its batch workflows: the list would not fit one value.
+        ...(parsed.endpoints?.length && parsed.endpoints.length <= MAX_WEBHOOKS_PER_WORKFLOW
           ? [{ key: SEARCH_ATTRIBUTES.webhookIds, value: parsed.endpoints.map((e) => e.webhookId) }]
           : []),
       ]),
       staticSummary: deliveryWorkflowSummary(event),
       requestEagerStart: options.eagerStart,
+      // Every task of the delivery (its batches and attempts inherit it) is dispatched fairly between
+      // workspaces, so one tenant's backlog of slow endpoints does not hold back another's.
+      priority: { fairnessKey: event.workspaceId },
     });
     return { workflowId, started: true, event, handle };
   } catch (err) {

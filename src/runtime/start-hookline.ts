@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { HttpSender } from '../activities/http';
@@ -12,6 +11,7 @@ import { openDatabase, type Db } from '../db/client';
 import type { GuardOptions, Resolver } from '../security/network-guard';
 import type { Config } from '../shared/config';
 import { provisionTemporalCli } from '../temporal-server/provision';
+import { startEmbeddedServer, type EmbeddedServer } from '../temporal-server/embedded-server';
 import { registerSearchAttributes, startDevServer } from '../temporal-server/servers';
 import { startWorker, type RunningWorker } from '../worker/start-worker';
 import { CleanupStack } from './cleanup-stack';
@@ -45,7 +45,8 @@ export interface Hookline {
   client: Client;
   /** The address of the Temporal frontend in use. */
   temporalAddress: string;
-  devServer?: TestWorkflowEnvironment;
+  /** The dev server `npm start` runs when no `TEMPORAL_ADDRESS` is set. */
+  devServer?: EmbeddedServer;
   worker?: RunningWorker;
   api?: ApiServer;
   /** Stops everything this started, the API first and the server last. */
@@ -75,14 +76,15 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
 
     let nativeConnection = options.temporal?.connection;
     let client = options.temporal?.client;
-    let devServer: TestWorkflowEnvironment | undefined;
+    let devServer: EmbeddedServer | undefined;
     let temporalAddress = config.temporal.remoteAddress;
     if (!nativeConnection && options.embedded && !config.temporal.address) {
-      devServer = await startEmbeddedServer(config, logger, encryption);
-      const server = devServer;
-      cleanup.defer('Temporal dev server', () => server.teardown());
-      nativeConnection = devServer.nativeConnection;
-      temporalAddress = devServer.address;
+      const server = await startDevServerOfDataDir(config, logger, encryption);
+      devServer = server;
+      cleanup.defer('Temporal dev server', () => server.stop());
+      cleanup.defer('Temporal connection', () => server.env.teardown());
+      nativeConnection = server.env.nativeConnection;
+      temporalAddress = server.address;
     } else if (!nativeConnection && options.worker) {
       const connection = await NativeConnection.connect({ address: temporalAddress });
       cleanup.defer('Temporal connection', () => connection.close());
@@ -115,6 +117,7 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
         db,
         guard,
         dataConverter,
+        maxConcurrentActivities: config.worker.maxConcurrentActivities,
         ...options.worker,
       });
       cleanup.defer('worker', () => worker?.close());
@@ -147,11 +150,11 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
   }
 }
 
-async function startEmbeddedServer(
+async function startDevServerOfDataDir(
   config: Config,
   logger: Logger,
   encryption: Encryption,
-): Promise<TestWorkflowEnvironment> {
+): Promise<EmbeddedServer> {
   fs.mkdirSync(config.dataDir, { recursive: true });
   const cli = await provisionTemporalCli({
     explicitPath: config.temporal.provision.cliPath,
@@ -159,15 +162,21 @@ async function startEmbeddedServer(
     log: (message) => logger.info(message),
   });
   logger.info({ source: cli.source }, 'Starting the Temporal dev server');
-  return startDevServer({
-    executable: cli.executable,
+  const settings = {
     dbFilename: path.join(config.dataDir, 'temporal.db'),
     port: config.temporal.port,
     uiPort: config.temporal.uiPort,
     namespace: config.temporal.namespace,
+    dataConverter: encryption.dataConverter,
     // The UI decodes event data in the browser through the API's codec endpoint.
     uiCodecEndpoint: `${localUrl(config.http)}/codec/${encryption.codecToken}`,
-  });
+  };
+  if (cli.executable.type !== 'existing-path') {
+    // Only the SDK can run a server it downloads itself; that server shares Hookline's process group.
+    const env = await startDevServer({ executable: cli.executable, ...settings });
+    return { env, address: env.address, stop: async () => undefined };
+  }
+  return startEmbeddedServer({ cliPath: cli.executable.path, ...settings });
 }
 
 /** The API's address as the browser on this machine reaches it. */

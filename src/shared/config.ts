@@ -6,6 +6,12 @@ import { parseAllowedNetworks } from '../security/network-guard';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
+/** A whole number written in decimal digits: an empty or misspelt value is an error, never 0. */
+const count = z
+  .string()
+  .regex(/^\d{1,9}$/, 'must be a whole number')
+  .transform(Number);
+
 /** A string parsed by `parse`, whose error message becomes the issue (never the value: it may be a key). */
 const parsedBy = <T>(parse: (value: string) => T) =>
   z.string().transform((value, ctx) => {
@@ -36,6 +42,9 @@ const ConfigSchema = z
     LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
     HOOKLINE_ALLOWED_NETWORKS: parsedBy(parseAllowedNetworks).optional(),
     HOOKLINE_ENCRYPTION_KEYS: parsedBy(parseKeyring).optional(),
+    HOOKLINE_WORKER_MAX_ACTIVITIES: count.pipe(z.number().min(1, 'must be at least 1')).default(500),
+    HOOKLINE_RATE_LIMIT_PER_MINUTE: count.default(6000),
+    HOOKLINE_MAX_WEBHOOKS_PER_WORKSPACE: count.pipe(z.number().min(1, 'must be at least 1')).default(1000),
   })
   .transform((env) => {
     const dataDir = path.resolve(env.HOOKLINE_DATA_DIR);
@@ -59,7 +68,22 @@ const ConfigSchema = z
       },
       dataDir,
       databasePath: path.resolve(env.DATABASE_PATH ?? path.join(dataDir, 'hookline.db')),
-      http: { host: env.HOST, port: env.PORT },
+      http: {
+        host: env.HOST,
+        port: env.PORT,
+        /** What one API process accepts; see `ApiLimits`. */
+        limits: {
+          rateLimitPerMinute: env.HOOKLINE_RATE_LIMIT_PER_MINUTE,
+          maxWebhooksPerWorkspace: env.HOOKLINE_MAX_WEBHOOKS_PER_WORKSPACE,
+        },
+      },
+      worker: {
+        /**
+         * Attempts one worker runs at once. They wait on receivers, not on the CPU, so a worker holds many
+         * more than the SDK's default of 100: a tenant's endpoints that hang take slots for 5 s each.
+         */
+        maxConcurrentActivities: env.HOOKLINE_WORKER_MAX_ACTIVITIES,
+      },
       network: {
         /** Networks receivers may be in although they are not public; none by default. */
         allowedNetworks: env.HOOKLINE_ALLOWED_NETWORKS ?? parseAllowedNetworks(''),

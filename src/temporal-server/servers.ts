@@ -17,6 +17,17 @@ import { ALL_SEARCH_ATTRIBUTES } from '../contract/delivery';
  */
 export const EMBEDDED_SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'] as const;
 
+/**
+ * Turns on task-queue fairness, which Hookline's deliveries use with the workspace as the key: a
+ * workspace with a backlog of slow endpoints cannot hold back another's deliveries. Migration lets
+ * tasks queued before it was on drain. A cluster of your own needs the same dynamic config.
+ */
+export const FAIRNESS_DYNAMIC_CONFIG = [
+  'matching.useNewMatcher=true',
+  'matching.enableFairness=true',
+  'matching.enableMigration=true',
+] as const;
+
 export interface DevServerOptions {
   executable: EphemeralServerExecutable;
   /** SQLite file kept across restarts; in memory when absent. */
@@ -28,6 +39,8 @@ export interface DevServerOptions {
   /** A remote codec the UI decodes payloads with (the codec-server protocol). */
   uiCodecEndpoint?: string;
   namespace?: string;
+  /** Turn on task-queue fairness ({@link FAIRNESS_DYNAMIC_CONFIG}). @default true; off only to price it. */
+  fairness?: boolean;
   /** Extra `--sqlite-pragma` values; defaults to {@link EMBEDDED_SQLITE_PRAGMAS}. */
   sqlitePragmas?: readonly string[];
   /** Attempts at starting before giving up; a busy 2-core machine can miss the SDK's start-up window. */
@@ -51,6 +64,10 @@ export async function startDevServer(options: DevServerOptions): Promise<TestWor
         searchAttributes: ALL_SEARCH_ATTRIBUTES as SearchAttributeKey<SearchAttributeType>[],
         extraArgs: [
           ...pragmas.flatMap((pragma) => ['--sqlite-pragma', pragma]),
+          ...(options.fairness === false ? [] : FAIRNESS_DYNAMIC_CONFIG).flatMap((setting) => [
+            '--dynamic-config-value',
+            setting,
+          ]),
           ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
         ],
       },

@@ -1,11 +1,19 @@
 import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
 import { createActivities } from '../activities';
+import { createEventLoader } from '../activities/event-loader';
 import type { HttpSender } from '../activities/http';
 import type { Db } from '../db/client';
 
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
+
+/**
+ * How long a stopping worker lets running attempts finish before cancelling them: longer than the 5 s a
+ * receiver has to answer plus signing, so a routine restart never records an attempt as failed.
+ */
+export const WORKER_SHUTDOWN_GRACE = '10 seconds';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -15,6 +23,8 @@ export interface CreateWorkerOptions {
   http: HttpSender;
   /** Encrypts what the worker records in Temporal; the same as the clients'. */
   dataConverter: DataConverter;
+  /** Attempts run at once (`HOOKLINE_WORKER_MAX_ACTIVITIES`). */
+  maxConcurrentActivities?: number;
   /** A prebuilt workflow bundle; by default the workflows are bundled at start (a few seconds). */
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
@@ -26,8 +36,23 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     dataConverter: options.dataConverter,
+    shutdownGraceTime: WORKER_SHUTDOWN_GRACE,
+    ...(options.maxConcurrentActivities
+      ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities }
+      : {}),
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ db: options.db, http: options.http }),
+    activities: createActivities({
+      db: options.db,
+      http: options.http,
+      // The worker's own connection and keys: it reads what its workflows recorded.
+      events: createEventLoader(
+        new Client({
+          connection: options.connection,
+          namespace: options.namespace,
+          dataConverter: options.dataConverter,
+        }),
+      ),
+    }),
   });
 }

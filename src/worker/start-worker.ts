@@ -16,6 +16,8 @@ export interface StartWorkerOptions {
   guard: GuardOptions;
   /** The door to receivers; one is created from `guard` (and closed with the worker) when absent. */
   http?: HttpSender;
+  /** Attempts run at once (`HOOKLINE_WORKER_MAX_ACTIVITIES`). */
+  maxConcurrentActivities?: number;
   /** A prebuilt workflow bundle; by default the workflows are bundled at start (a few seconds). */
   workflowBundle?: WorkflowBundleOption;
   identity?: string;

@@ -1,1 +1,1 @@
-export { deliverEventWorkflow } from './deliver-event';
+export { deliverBatchWorkflow, deliverEventWorkflow } from './deliver-event';

@@ -11,6 +11,7 @@ import { createHttpSender, MAX_RESPONSE_EXCERPT_BYTES } from '../../src/activiti
 import { webhooks } from '../../src/db/schema';
 import { createWebhook, findEndpoints, findWebhook } from '../../src/db/webhooks';
 import { DELIVERY_FAILURE_TYPES, type PostFailureDetails } from '../../src/contract/delivery';
+import { parseAllowedNetworks } from '../../src/security/network-guard';
 import { generateWebhookSecret } from '../../src/shared/webhook-secret';
 import { buildEvent, newWorkspaceId, openTempDatabase, testGuard, type TempDatabase } from '../support/fixtures';
 import { startReceiver, type Receiver, type Reply } from '../support/receiver';
@@ -29,11 +30,14 @@ afterAll(async () => {
   temp?.close();
 });
 
+/** These attempts carry their event; reading one by reference is covered by the fan-out workflow tests. */
+const inlineOnly = { load: () => Promise.reject(new Error('these attempts carry their event inline')) };
+
 /** Failures are the point of most tests here; the SDK's warning for each would only be noise. */
 const mockEnv = (info: ConstructorParameters<typeof MockActivityEnvironment>[0] = {}) =>
   new MockActivityEnvironment(info, { logger: new DefaultLogger('ERROR') });
 
-const activities = () => createActivities({ db: temp.db, http: sender });
+const activities = () => createActivities({ db: temp.db, http: sender, events: inlineOnly });
 
 async function receiver(reply?: () => Reply): Promise<Receiver> {
   const r = await startReceiver({ reply: reply && (() => reply()) });
@@ -213,6 +217,42 @@ describe('postEvent against a real loopback receiver', () => {
     }
     expect(String(after.headers['webhook-signature']).split(' ')).toHaveLength(1);
     expect(() => new StandardWebhook(previous).verify(after.body, after.headers as Record<string, string>)).toThrow();
+  });
+
+  it('refuses, without a request, a stored URL that carries credentials, and never repeats them', async () => {
+    const r = await receiver();
+    const { webhook, event } = setup(r.url.replace('http://', 'http://crm-user:crm-pass-77@'));
+
+    const { failure } = await failedAttempt(mockEnv(), { webhookId: webhook.id, event });
+
+    expect(failure.type).toBe(DELIVERY_FAILURE_TYPES.destinationBlocked);
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).not.toContain('crm-pass-77');
+    expect(r.requests).toHaveLength(0);
+  });
+
+  it('refuses to connect to a receiver outside the allowed networks, without retrying', async () => {
+    const r = await receiver();
+    const { webhook, event } = setup(r.url);
+    const guarded = createHttpSender({ allowedNetworks: parseAllowedNetworks('10.0.0.0/8') });
+    try {
+      const error = await mockEnv()
+        .run(createActivities({ db: temp.db, http: guarded, events: inlineOnly }).postEvent, {
+          webhookId: webhook.id,
+          event,
+        })
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+
+      expect(error).toBeInstanceOf(ApplicationFailure);
+      expect((error as ApplicationFailure).type).toBe(DELIVERY_FAILURE_TYPES.destinationBlocked);
+      expect((error as ApplicationFailure).nonRetryable).toBe(true);
+      expect(r.requests).toHaveLength(0);
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('fails for good, without a request, when the webhook was deleted or belongs to another workspace', async () => {

@@ -6,6 +6,7 @@ import type { ApiServer } from '../../src/api/server';
 import { createWorkspaceKey } from '../../src/db/api-keys';
 import type { Db } from '../../src/db/client';
 import { startHookline } from '../../src/runtime/start-hookline';
+import { startTimeSkippingServer } from '../../src/temporal-server/servers';
 import type { Resolver } from '../../src/security/network-guard';
 import { DNS, tableResolver } from '../support/hostile-urls';
 import {
@@ -155,6 +156,15 @@ export async function startApiStack(env: TestWorkflowEnvironment, options: ApiSt
       temp.close();
     },
   };
+}
+
+/** {@link startApiStack} on a time-skipping test server of its own. */
+export async function startTimeSkippingApiStack(options: ApiStackOptions = {}): Promise<ApiStack> {
+  const env = await startTimeSkippingServer({
+    executable: inject('testServerExecutable'),
+    dataConverter: testEncryption.dataConverter,
+  });
+  return startApiStack(env, options);
 }
 
 /** Polls until `check` returns a value, or fails after `timeoutMs`. */

@@ -15,7 +15,11 @@ describe('loadConfig', () => {
     });
     expect(config.dataDir).toBe(path.resolve('data'));
     expect(config.databasePath).toBe(path.resolve('data', 'hookline.db'));
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(config.http).toEqual({
+      host: '127.0.0.1',
+      port: 3000,
+      limits: { rateLimitPerMinute: 6000, maxWebhooksPerWorkspace: 1000 },
+    });
     expect(config.log).toEqual({ level: 'info', pretty: false });
   });
 
@@ -38,5 +42,20 @@ describe('loadConfig', () => {
       'PORT',
       'TEMPORAL_UI_URL',
     ]);
+  });
+
+  it('reads the API limits, 0 turning rate limiting off, and refuses anything but whole numbers', () => {
+    const config = loadConfig({ HOOKLINE_RATE_LIMIT_PER_MINUTE: '0', HOOKLINE_MAX_WEBHOOKS_PER_WORKSPACE: '25' });
+    expect(config.http.limits).toEqual({ rateLimitPerMinute: 0, maxWebhooksPerWorkspace: 25 });
+
+    for (const [name, value] of [
+      ['HOOKLINE_RATE_LIMIT_PER_MINUTE', ''],
+      ['HOOKLINE_RATE_LIMIT_PER_MINUTE', '-1'],
+      ['HOOKLINE_RATE_LIMIT_PER_MINUTE', '1.5'],
+      ['HOOKLINE_MAX_WEBHOOKS_PER_WORKSPACE', '0'],
+      ['HOOKLINE_MAX_WEBHOOKS_PER_WORKSPACE', 'lots'],
+    ] as const) {
+      expect(() => loadConfig({ [name]: value }), `${name}=${value}`).toThrow(`${name}:`);
+    }
   });
 });

@@ -8,9 +8,20 @@ export interface ReceivedRequest {
   body: string;
   /** Wall-clock arrival time, or the test server's skipped time when a clock is given. */
   at: number;
+  /** Wall-clock time the status line went out; absent while the answer is pending or was never sent. */
+  answeredAt?: number;
 }
 
-export type Reply = { status: number; body?: string; headers?: Record<string, string>; delayMs?: number } | 'destroy';
+export type Reply =
+  | {
+      status: number;
+      body?: string;
+      headers?: Record<string, string>;
+      delayMs?: number;
+      /** Send the status and `body`, then never finish the response. */
+      stallBody?: boolean;
+    }
+  | 'destroy';
 
 export interface ReceiverOptions {
   /** Decides the answer to the n-th request (0-based). Answers 200 by default. */
@@ -55,7 +66,13 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
         if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
         if (res.destroyed) return;
         res.writeHead(reply.status, reply.headers);
-        res.end(reply.body ?? '');
+        if (reply.stallBody) {
+          res.flushHeaders();
+          if (reply.body) res.write(reply.body);
+        } else {
+          res.end(reply.body ?? '');
+        }
+        request.answeredAt = Date.now();
       })();
     });
   });

@@ -5,7 +5,13 @@ import { createWebhook, endpointResolver, findWebhook } from '../../src/db/webho
 import { webhooks } from '../../src/db/schema';
 import { eq } from 'drizzle-orm';
 import { startDelivery } from '../../src/emit/start-delivery';
-import { DELIVERY_FAILURE_TYPES, SEARCH_ATTRIBUTES } from '../../src/contract/delivery';
+import {
+  DELIVERY_FAILURE_TYPES,
+  MAX_WEBHOOKS_PER_WORKFLOW,
+  SEARCH_ATTRIBUTES,
+  batchWorkflowId,
+  type EventEnvelope,
+} from '../../src/contract/delivery';
 import { startTimeSkippingServer } from '../../src/temporal-server/servers';
 import {
   buildEvent,
@@ -45,9 +51,9 @@ async function receiver(reply?: (index: number) => Reply): Promise<Receiver> {
 /** Emits one event through the real emit path and runs a worker until its delivery workflow ends. */
 async function deliver(
   workspaceId: string,
-  options: { beforeResult?: () => Promise<void>; emitterReadsDb?: boolean } = {},
+  options: { beforeResult?: () => Promise<void>; emitterReadsDb?: boolean; event?: EventEnvelope } = {},
 ) {
-  const event = buildEvent(workspaceId);
+  const event = options.event ?? buildEvent(workspaceId);
   const { worker, taskQueue, http } = await startTestWorker(env.nativeConnection, temp.db);
   try {
     const result = await worker.runUntil(async () => {
@@ -245,6 +251,63 @@ describe('deliverEventWorkflow on the time-skipping server', () => {
     expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.eventType)).toBe('lead.created');
     expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.eventId)).toBe(event.id);
     expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.webhookIds)).toEqual([webhook.id]);
+  });
+
+  it.each([
+    ['resolved at emit time', true],
+    ['looked up by the workflow', false],
+  ])(
+    'delivers to more endpoints than one workflow can list through batch workflows, each listing its own (%s)',
+    async (_how, emitterReadsDb) => {
+      const workspaceId = newWorkspaceId(temp.db);
+      const r = await receiver();
+      const count = MAX_WEBHOOKS_PER_WORKFLOW * 2 + 7;
+      const webhooks = Array.from({ length: count }, (_, i) =>
+        createWebhook(temp.db, { workspaceId, url: `${r.url}/${i}`, events: ['lead.created'] }),
+      );
+
+      const { event, result, handle } = await deliver(workspaceId, { emitterReadsDb });
+
+      expect(result.deliveries).toHaveLength(count);
+      expect(result.deliveries.every((d) => d.outcome === 'succeeded' && d.attempts === 1)).toBe(true);
+      expect(new Set(r.requests.map((req) => req.path)).size).toBe(count);
+      expect(r.requests.every((req) => req.headers['webhook-id'] === event.id)).toBe(true);
+      const parent = await handle.describe();
+      expect(parent.typedSearchAttributes.get(SEARCH_ATTRIBUTES.webhookIds)).toBeUndefined();
+      const listed: string[] = [];
+      for (let index = 0; index < 3; index++) {
+        const batch = await env.client.workflow.getHandle(batchWorkflowId(handle.workflowId, index)).describe();
+        const ids = batch.typedSearchAttributes.get(SEARCH_ATTRIBUTES.webhookIds) ?? [];
+        expect(ids.length).toBeLessThanOrEqual(MAX_WEBHOOKS_PER_WORKFLOW);
+        expect(batch.typedSearchAttributes.get(SEARCH_ATTRIBUTES.eventId)).toBe(event.id);
+        listed.push(...ids);
+      }
+      expect(listed.sort()).toEqual(webhooks.map((w) => w.id).sort());
+    },
+  );
+
+  it('lets the attempts of a large event read it from the workflow instead of carrying a copy each', async () => {
+    const workspaceId = newWorkspaceId(temp.db);
+    const r = await receiver();
+    const webhooks = Array.from({ length: 8 }, (_, i) =>
+      createWebhook(temp.db, { workspaceId, url: `${r.url}/${i}`, events: ['lead.created'] }),
+    );
+    const event = {
+      ...buildEvent(workspaceId),
+      data: { leadId: 'lead_big', status: 'new', notes: 'x'.repeat(200_000) },
+    };
+
+    const { result, handle } = await deliver(workspaceId, { event, emitterReadsDb: true });
+
+    expect(result.deliveries.filter((d) => d.outcome === 'succeeded')).toHaveLength(webhooks.length);
+    for (const req of r.requests) {
+      expect(JSON.parse(req.body)).toEqual(event);
+      const secret = webhooks.find((w) => req.path.endsWith(`/${webhooks.indexOf(w)}`))?.secret ?? '';
+      expect(new StandardWebhook(secret).verify(req.body, req.headers as Record<string, string>)).toEqual(event);
+    }
+    // The event is in the history once (the start input), not once per endpoint.
+    const history = await readableHistory(await handle.fetchHistory(), testEncryption.codec);
+    expect(history.split('x'.repeat(200_000)).length - 1).toBe(1);
   });
 
   it('uses the endpoints resolved at emit time, with no lookup of its own, when the emitter reads the database', async () => {

@@ -2,10 +2,17 @@ import type { Db } from '../../db/client';
 import type { GuardOptions } from '../../security/network-guard';
 import type { TemporalDeps } from './temporal';
 
+/** Limits the domain enforces; the configuration sets them (see `src/shared/config.ts`). */
+export interface DomainLimits {
+  /** Webhooks one workspace may have, enabled or not (`HOOKLINE_MAX_WEBHOOKS_PER_WORKSPACE`). */
+  maxWebhooksPerWorkspace: number;
+}
+
 /** What domain functions work with; they know nothing of HTTP. */
 export interface DomainDeps {
   db: Db;
   temporal: TemporalDeps;
   /** Which destinations webhooks may point at (see `HOOKLINE_ALLOWED_NETWORKS`). */
   guard: GuardOptions;
+  limits: DomainLimits;
 }

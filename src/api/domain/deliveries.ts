@@ -1,10 +1,15 @@
 import { temporal as proto } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES, parseRedeliveryId } from '../../contract/delivery';
+import {
+  DELIVER_BATCH_WORKFLOW,
+  SEARCH_ATTRIBUTES,
+  deliveryWorkflowOf,
+  parseRedeliveryId,
+} from '../../contract/delivery';
 import { optionalTsToDate } from '../../shared/temporal-sdk';
 import type { DomainDeps } from './context';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { DeliveryItemView, DeliveryStatus, Page } from '../schemas';
-import { readDeliveryExecution } from './delivery-status';
+import { mapConcurrently, readBatchExecution, readDeliveryExecution } from './delivery-status';
 import { callTemporal, temporalUiUrl } from './temporal';
 import { getWebhook } from './webhooks';
 
@@ -76,8 +81,13 @@ export async function listWebhookDeliveries(
     const executions = (response.executions ?? []).slice(cursor.skip);
     const items = await mapConcurrently(executions, DESCRIBE_CONCURRENCY, async (execution) => {
       const workflowId = execution.execution?.workflowId ?? '';
-      const described = await readDeliveryExecution(temporal, workflowId);
+      // A webhook of a large fan-out is listed on the batch that delivers to it: read just that batch.
+      const described =
+        execution.type?.name === DELIVER_BATCH_WORKFLOW
+          ? await readBatchExecution(temporal, workflowId)
+          : await readDeliveryExecution(temporal, workflowId);
       if (!described) return undefined;
+      const deliveryWorkflowId = deliveryWorkflowOf(workflowId);
       const delivery = described.deliveries.find((d) => d.webhookId === webhookId) ?? {
         webhookId,
         status: execution.status === WORKFLOW_EXECUTION_STATUS_RUNNING ? 'pending' : 'failed',
@@ -90,7 +100,7 @@ export async function listWebhookDeliveries(
       return {
         eventId: described.event.id,
         eventType: described.event.type,
-        redeliveryId: parseRedeliveryId(workflowId),
+        redeliveryId: parseRedeliveryId(deliveryWorkflowId),
         status: delivery.status,
         attempts: delivery.attempts,
         lastStatusCode: delivery.lastStatusCode,
@@ -98,6 +108,7 @@ export async function listWebhookDeliveries(
         nextAttemptAt: delivery.nextAttemptAt,
         completedAt: delivery.completedAt,
         startedAt: optionalTsToDate(execution.startTime)?.toISOString() ?? described.startedAt,
+        // Where this webhook's attempts are: the batch, for a large fan-out.
         temporalUiUrl: temporalUiUrl(temporal, workflowId),
       } satisfies DeliveryItemView;
     });
@@ -124,21 +135,4 @@ export async function listWebhookDeliveries(
 
 function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-async function mapConcurrently<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
 }

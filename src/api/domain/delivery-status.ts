@@ -2,9 +2,12 @@ import type { WorkflowExecutionDescription, WorkflowExecutionStatusName, Workflo
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal as proto } from '@temporalio/proto';
 import {
+  DELIVER_BATCH_WORKFLOW,
   DELIVERY_RETRY_POLICY,
   POST_EVENT_ACTIVITY,
   attemptsOf,
+  type DeliverBatchInput,
+  type EventHeader,
   type EventEnvelope,
   type PostEventInput,
   type PostEventResult,
@@ -40,27 +43,114 @@ export interface DeliveryExecution {
   startedAt: string;
   closedAt: string | null;
   deliveries: WebhookDelivery[];
+  /** The batch workflows of a large fan-out; their deliveries are among `deliveries`. */
+  batches: Batch[];
 }
+
+/** A batch of a large fan-out: its workflow and the webhooks it was given. */
+export interface Batch {
+  workflowId: string;
+  webhookIds: string[];
+}
+
+/** Batches read at once; each is two small calls to Temporal. */
+const READ_CONCURRENCY = 8;
 
 /**
  * Reads one delivery workflow from Temporal: the start input and scheduled activities from history, the
- * attempts still under way from the description. Undefined when the workflow does not exist.
+ * attempts still under way from the description, and for a large fan-out the same from each batch.
+ * Undefined when the workflow does not exist.
  */
 export async function readDeliveryExecution(
   temporal: TemporalDeps,
   workflowId: string,
 ): Promise<DeliveryExecution | undefined> {
+  return callTemporal(temporal, async () => {
+    const read = await readWorkflow(temporal, workflowId);
+    if (!read) return undefined;
+    const execution = deriveDeliveryExecution(workflowId, read.description, read.history);
+    if (execution.batches.length === 0) return execution;
+    const batches = await mapConcurrently(execution.batches, READ_CONCURRENCY, (batch) =>
+      readBatchDeliveries(temporal, batch),
+    );
+    return { ...execution, deliveries: [...execution.deliveries, ...batches.flat()] };
+  });
+}
+
+/** One batch workflow as the deliveries list sees it: the event it delivers and its endpoints' deliveries. */
+export interface BatchExecution {
+  event: EventHeader;
+  startedAt: string;
+  deliveries: WebhookDelivery[];
+}
+
+/** Reads one batch workflow of a large fan-out, or undefined when it does not exist. */
+export async function readBatchExecution(
+  temporal: TemporalDeps,
+  workflowId: string,
+): Promise<BatchExecution | undefined> {
+  return callTemporal(temporal, async () => {
+    const read = await readWorkflow(temporal, workflowId);
+    const input = decodePayload<DeliverBatchInput>(
+      read?.history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0],
+    );
+    if (!read || !input) return undefined;
+    return {
+      event: input.event,
+      startedAt: read.description.startTime.toISOString(),
+      deliveries: withPending(deriveAttemptDeliveries(read.description, read.history), input.endpoints),
+    };
+  });
+}
+
+async function readBatchDeliveries(temporal: TemporalDeps, batch: Batch): Promise<WebhookDelivery[]> {
+  const read = await readWorkflow(temporal, batch.workflowId);
+  const attempted = read ? deriveAttemptDeliveries(read.description, read.history) : [];
+  return withPending(
+    attempted,
+    batch.webhookIds.map((webhookId) => ({ webhookId })),
+  );
+}
+
+/** Endpoints whose first attempt is not even scheduled yet are pending. */
+function withPending(attempted: WebhookDelivery[], endpoints: readonly { webhookId: string }[]): WebhookDelivery[] {
+  const seen = new Set(attempted.map((d) => d.webhookId));
+  const waiting = endpoints.filter((e) => !seen.has(e.webhookId)).map((e) => pendingDelivery(e.webhookId, undefined));
+  return [...attempted, ...waiting];
+}
+
+/** A workflow's description and history, decrypted; undefined when it does not exist. */
+async function readWorkflow(
+  temporal: TemporalDeps,
+  workflowId: string,
+): Promise<{ description: WorkflowExecutionDescription; history: History } | undefined> {
   const handle = temporal.client.workflow.getHandle(workflowId);
   try {
-    return await callTemporal(temporal, async () => {
-      const [description, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
-      await decodePayloadsIn(temporal.client.options.loadedDataConverter.payloadCodecs, description, history);
-      return deriveDeliveryExecution(workflowId, description, history);
-    });
+    const [description, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
+    await decodePayloadsIn(temporal.client.options.loadedDataConverter.payloadCodecs, description, history);
+    return { description, history };
   } catch (err) {
     if (isWorkflowNotFound(err)) return undefined;
     throw err;
   }
+}
+
+/** Runs `fn` over `items` with at most `concurrency` calls under way, keeping the order. */
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
 }
 
 type Payloads = { payloads?: Payload[] | null } | null | undefined;
@@ -83,6 +173,7 @@ async function decodePayloadsIn(
   await Promise.all(
     (history.events ?? []).map(async (event) => {
       await decodeAll(event.workflowExecutionStartedEventAttributes?.input);
+      await decodeAll(event.startChildWorkflowExecutionInitiatedEventAttributes?.input);
       await decodeAll(event.activityTaskScheduledEventAttributes?.input);
       await decodeAll(event.activityTaskCompletedEventAttributes?.result);
       for (const attrs of [event.activityTaskFailedEventAttributes, event.activityTaskTimedOutEventAttributes]) {
@@ -106,7 +197,35 @@ export function deriveDeliveryExecution(
   const events = history.events ?? [];
   const input = startInputOf(events[0]);
   if (!input) throw new Error(`Workflow ${workflowId} has no delivery input in its history`);
+  return {
+    workflowId,
+    event: input.event,
+    webhookId: input.webhookId ?? null,
+    redeliveryOf: input.redeliveryOf ?? null,
+    status: eventStatusOf(description.status.name),
+    startedAt: description.startTime.toISOString(),
+    closedAt: description.closeTime?.toISOString() ?? null,
+    deliveries: deriveAttemptDeliveries(description, history),
+    batches: batchesOf(history),
+  };
+}
 
+/** The batches a large fan-out started, each with the endpoints it was given. */
+function batchesOf(history: History): Batch[] {
+  return (history.events ?? []).flatMap((event) => {
+    const attrs = event.startChildWorkflowExecutionInitiatedEventAttributes;
+    if (!attrs?.workflowId || attrs.workflowType?.name !== DELIVER_BATCH_WORKFLOW) return [];
+    const input = decodePayload<DeliverBatchInput>(attrs.input?.payloads?.[0]);
+    return [{ workflowId: attrs.workflowId, webhookIds: input?.endpoints.map((e) => e.webhookId) ?? [] }];
+  });
+}
+
+/** Pure: each endpoint's delivery by the POST activities a workflow (delivery or batch) scheduled. */
+export function deriveAttemptDeliveries(
+  description: WorkflowExecutionDescription,
+  history: History,
+): WebhookDelivery[] {
+  const events = history.events ?? [];
   const scheduled = new Map<string, { webhookId: string; activityId: string }>();
   const closed = new Map<string, WebhookDelivery>();
   for (const event of events) {
@@ -159,16 +278,7 @@ export function deriveDeliveryExecution(
     return pendingDelivery(webhookId, pendingById.get(activityId));
   });
 
-  return {
-    workflowId,
-    event: input.event,
-    webhookId: input.webhookId ?? null,
-    redeliveryOf: input.redeliveryOf ?? null,
-    status: eventStatusOf(description.status.name),
-    startedAt: description.startTime.toISOString(),
-    closedAt: description.closeTime?.toISOString() ?? null,
-    deliveries,
-  };
+  return deliveries;
 }
 
 function pendingDelivery(webhookId: string, pending: PendingActivity | undefined): WebhookDelivery {

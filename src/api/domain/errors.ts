@@ -1,5 +1,7 @@
+import Database from 'better-sqlite3';
 import type { InvalidField } from '../../contract/problem';
 import type { ApiKeyScope } from '../../db/schema';
+import { someCause } from '../../shared/temporal-sdk';
 
 /** Errors of the API's domain: the error middleware maps each to an HTTP problem; nothing here knows HTTP. */
 
@@ -39,6 +41,20 @@ export class TemporalUnavailableError extends Error {
   }
 }
 
+/**
+ * Temporal did not answer an event's start in time: the start may or may not have committed. Sending
+ * the event again with the same id is safe either way (the workflow id refuses a second delivery).
+ */
+export class EmitOutcomeUnknownError extends TemporalUnavailableError {
+  constructor(
+    readonly eventId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(options);
+    this.name = 'EmitOutcomeUnknownError';
+  }
+}
+
 export class AuthenticationError extends Error {
   constructor(message = 'Send an API key as `Authorization: Bearer <key>` or `x-api-key: <key>`') {
     super(message);
@@ -55,4 +71,46 @@ export class ForbiddenError extends Error {
     super(`This request needs an API key with the \`${requiredScope}\` scope; this key has \`${keyScope}\``);
     this.name = 'ForbiddenError';
   }
+}
+
+/** A workspace already has as many of something as it may have; nothing was created. */
+export class LimitExceededError extends Error {
+  constructor(
+    readonly resource: string,
+    readonly limit: number,
+  ) {
+    super(`This workspace already has ${limit} ${resource}, the most it may have; delete one first`);
+    this.name = 'LimitExceededError';
+  }
+}
+
+/**
+ * Another connection held SQLite's write lock past the busy timeout; nothing was written, the caller
+ * may try again. It carries only SQLite's code: the query and its parameters stay out of logs.
+ */
+export class DatabaseBusyError extends Error {
+  constructor(readonly code: string) {
+    super(`The database is busy (${code})`);
+    this.name = 'DatabaseBusyError';
+  }
+}
+
+const { SqliteError } = Database;
+
+/** better-sqlite3's codes for a lock held elsewhere, extended codes (`SQLITE_BUSY_SNAPSHOT`) included. */
+const BUSY_CODE = /^SQLITE_(BUSY|LOCKED)(_[A-Z]+)?$/;
+
+/**
+ * The domain's view of a database error: a `SqliteError` for a lock held elsewhere, however wrapped
+ * (drizzle wraps it in a `DrizzleQueryError` with it as `cause`), becomes {@link DatabaseBusyError};
+ * anything else is returned as it is.
+ */
+export function fromDatabaseError(err: unknown): unknown {
+  let code: string | undefined;
+  someCause(err, (e) => {
+    if (!(e instanceof SqliteError) || !BUSY_CODE.test(e.code)) return false;
+    code = e.code;
+    return true;
+  });
+  return code === undefined ? err : new DatabaseBusyError(code);
 }

@@ -8,7 +8,7 @@ import { newId } from '../../shared/ids';
 import type { DomainDeps } from './context';
 import type { EventStatusView, RedeliveryAcceptedView, TestWebhookAccepted } from '../schemas';
 import { readDeliveryExecution } from './delivery-status';
-import { ConflictError, NotFoundError } from './errors';
+import { ConflictError, EmitOutcomeUnknownError, NotFoundError, TemporalUnavailableError } from './errors';
 import { callTemporal, temporalUiUrl } from './temporal';
 import { getWebhook } from './webhooks';
 
@@ -38,8 +38,14 @@ export async function emitEvent(
   workspaceId: string,
   input: EmitEventInput,
 ): Promise<EmitEventResult> {
-  const { started, event } = await start(deps, { event: buildEnvelope({ ...input, workspaceId }) });
-  return { event, created: started };
+  const envelope = buildEnvelope({ ...input, workspaceId });
+  try {
+    const { started, event } = await start(deps, { event: envelope });
+    return { event, created: started };
+  } catch (err) {
+    if (err instanceof TemporalUnavailableError) throw new EmitOutcomeUnknownError(envelope.id, { cause: err });
+    throw err;
+  }
 }
 
 /** Where the delivery of an event stands, read from its workflow; never another workspace's event. */

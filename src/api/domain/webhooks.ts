@@ -1,4 +1,5 @@
 import {
+  countWebhooks,
   createWebhook,
   deleteWebhook,
   findWorkspaceWebhook,
@@ -14,7 +15,7 @@ import { checkDestination, type GuardOptions } from '../../security/network-guar
 import type { Page, RotatedSecretView, WebhookView } from '../schemas';
 import type { DomainDeps } from './context';
 import { decodeCursor, encodeCursor } from './cursor';
-import { NotFoundError, ValidationError } from './errors';
+import { LimitExceededError, NotFoundError, ValidationError } from './errors';
 
 /** How long a replaced secret keeps signing deliveries, unless the rotation says otherwise. */
 export const DEFAULT_SECRET_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -43,13 +44,26 @@ async function assertDeliverable(guard: GuardOptions, url: string): Promise<void
   if (!check.allowed) throw new ValidationError([{ field: 'url', message: check.message }]);
 }
 
+/**
+ * Creates a webhook, unless the workspace already has `limits.maxWebhooksPerWorkspace`. Counting and
+ * inserting share one immediate transaction, so API processes creating at once cannot overshoot.
+ */
 export async function createWorkspaceWebhook(
   deps: DomainDeps,
   workspaceId: string,
   input: Omit<CreateWebhookInput, 'workspaceId'>,
 ): Promise<WebhookView & { secret: string }> {
   await assertDeliverable(deps.guard, input.url);
-  const webhook = createWebhook(deps.db, { ...input, workspaceId });
+  const { db, limits } = deps;
+  const webhook = db.transaction(
+    () => {
+      if (countWebhooks(db, workspaceId) >= limits.maxWebhooksPerWorkspace) {
+        throw new LimitExceededError('webhooks', limits.maxWebhooksPerWorkspace);
+      }
+      return createWebhook(db, { ...input, workspaceId });
+    },
+    { behavior: 'immediate' },
+  );
   return { ...toWebhookView(webhook), secret: webhook.secret };
 }
 

@@ -37,7 +37,12 @@ export const webhookRoutes: ApiRoute[] = [
     summary: 'Create a webhook; the answer holds its secret',
     tag,
     request: { body: CreateWebhookBody },
-    responses: { 201: { description: 'The new webhook, with its signing secret.', schema: WebhookWithSecret } },
+    responses: {
+      201: { description: 'The new webhook, with its signing secret.', schema: WebhookWithSecret },
+      409: {
+        description: 'The workspace already has as many webhooks as it may (`HOOKLINE_MAX_WEBHOOKS_PER_WORKSPACE`).',
+      },
+    },
     handle: async ({ body, workspace, deps, reply }) =>
       reply(201, await createWorkspaceWebhook(deps, workspace.id, body)),
   }),
