@@ -2,7 +2,7 @@ import { apiKeyStatus, createApiKey, listApiKeys, revokeApiKey } from '../../db/
 import type { Db } from '../../db/client';
 import type { ApiKey, ApiKeyScope } from '../../db/schema';
 import type { ApiKeyView, NewApiKeyView, Page } from '../schemas';
-import { decodeCursor, encodeCursor } from './cursor';
+import { pageAfterId } from './cursor';
 import { NotFoundError } from './errors';
 
 /** What a key looks like from outside: never its hash. */
@@ -43,28 +43,17 @@ export function createWorkspaceApiKey(db: Db, workspaceId: string, input: Create
   return { ...toApiKeyView(apiKey, now), key };
 }
 
-interface ApiKeyCursor {
-  after: string;
-}
-
-const isApiKeyCursor = (value: unknown): value is ApiKeyCursor =>
-  typeof value === 'object' && value !== null && typeof (value as ApiKeyCursor).after === 'string';
-
 export function listWorkspaceApiKeys(
   db: Db,
   workspaceId: string,
   options: { limit: number; cursor?: string },
 ): Page<ApiKeyView> {
-  const afterId = options.cursor === undefined ? undefined : decodeCursor(options.cursor, isApiKeyCursor).after;
-  // One row more than asked tells whether another page follows.
-  const rows = listApiKeys(db, workspaceId, { limit: options.limit + 1, afterId });
-  const page = rows.slice(0, options.limit);
-  const last = page.at(-1);
   const now = new Date();
-  return {
-    data: page.map((row) => toApiKeyView(row, now)),
-    nextCursor: rows.length > options.limit && last ? encodeCursor({ after: last.id } satisfies ApiKeyCursor) : null,
-  };
+  return pageAfterId(
+    options,
+    (query) => listApiKeys(db, workspaceId, query),
+    (row) => toApiKeyView(row, now),
+  );
 }
 
 /** Revokes a key of this workspace, the caller's own included; revoking a revoked key changes nothing. */

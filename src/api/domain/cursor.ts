@@ -38,3 +38,29 @@ export function decodeCursor<T>(cursor: string, isValid: (value: unknown) => val
   }
   throw new ValidationError([{ field: 'cursor', message: FOREIGN_CURSOR }], 'query');
 }
+
+interface AfterIdCursor {
+  after: string;
+}
+
+const isAfterIdCursor = (value: unknown): value is AfterIdCursor =>
+  typeof value === 'object' && value !== null && typeof (value as AfterIdCursor).after === 'string';
+
+/**
+ * One page of rows in id order, read by `list` after the cursor's id: one row more than asked tells
+ * whether another page follows.
+ */
+export function pageAfterId<Row extends { id: string }, View>(
+  options: { limit: number; cursor?: string },
+  list: (query: { limit: number; afterId?: string }) => Row[],
+  toView: (row: Row) => View,
+): { data: View[]; nextCursor: string | null } {
+  const afterId = options.cursor === undefined ? undefined : decodeCursor(options.cursor, isAfterIdCursor).after;
+  const rows = list({ limit: options.limit + 1, afterId });
+  const page = rows.slice(0, options.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(toView),
+    nextCursor: rows.length > options.limit && last ? encodeCursor({ after: last.id } satisfies AfterIdCursor) : null,
+  };
+}

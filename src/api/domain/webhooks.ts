@@ -14,7 +14,7 @@ import type { Webhook } from '../../db/schema';
 import { checkDestination, type GuardOptions } from '../../security/network-guard';
 import type { Page, RotatedSecretView, WebhookView } from '../schemas';
 import type { DomainDeps } from './context';
-import { decodeCursor, encodeCursor } from './cursor';
+import { pageAfterId } from './cursor';
 import { LimitExceededError, NotFoundError, ValidationError } from './errors';
 
 /** How long a replaced secret keeps signing deliveries, unless the rotation says otherwise. */
@@ -73,27 +73,12 @@ export function getWebhook(db: Db, workspaceId: string, webhookId: string): Webh
   return webhook;
 }
 
-interface WebhookCursor {
-  after: string;
-}
-
-const isWebhookCursor = (value: unknown): value is WebhookCursor =>
-  typeof value === 'object' && value !== null && typeof (value as WebhookCursor).after === 'string';
-
 export function listWorkspaceWebhooks(
   db: Db,
   workspaceId: string,
   options: { limit: number; cursor?: string },
 ): Page<WebhookView> {
-  const afterId = options.cursor === undefined ? undefined : decodeCursor(options.cursor, isWebhookCursor).after;
-  // One row more than asked tells whether another page follows.
-  const rows = listWebhooks(db, workspaceId, { limit: options.limit + 1, afterId });
-  const page = rows.slice(0, options.limit);
-  const last = page.at(-1);
-  return {
-    data: page.map(toWebhookView),
-    nextCursor: rows.length > options.limit && last ? encodeCursor({ after: last.id } satisfies WebhookCursor) : null,
-  };
+  return pageAfterId(options, (query) => listWebhooks(db, workspaceId, query), toWebhookView);
 }
 
 export async function updateWorkspaceWebhook(
