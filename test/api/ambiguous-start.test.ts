@@ -1,17 +1,16 @@
 import net from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Problem } from '../../src/contract/problem';
 import { deliveryWorkflowId } from '../../src/contract/delivery';
-import { startTimeSkippingServer } from '../../src/temporal-server/servers';
 import { testEncryption } from '../support/fixtures';
 import { startReceiver, type Receiver } from '../support/receiver';
 import {
   eventually,
   newWorkspaceWithKey,
   startApi,
-  startApiStack,
+  startTimeSkippingApiStack,
   type ApiHarness,
   type ApiStack,
   type TestWorkspace,
@@ -59,12 +58,7 @@ let receiver: Receiver;
 let ws: TestWorkspace;
 
 beforeAll(async () => {
-  stack = await startApiStack(
-    await startTimeSkippingServer({
-      executable: inject('testServerExecutable'),
-      dataConverter: testEncryption.dataConverter,
-    }),
-  );
+  stack = await startTimeSkippingApiStack();
   env = stack.env;
   receiver = await startReceiver();
   ws = newWorkspaceWithKey(stack.temp.db);

@@ -1,11 +1,16 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStatusView, WebhookView } from '../../src/api/schemas';
 import { deliveryWorkflowId } from '../../src/contract/delivery';
-import { startTimeSkippingServer } from '../../src/temporal-server/servers';
 import { TEMPORAL_UI_URL, testEncryption } from '../support/fixtures';
 import { readableHistory } from '../support/history';
 import { startReceiver, type Receiver } from '../support/receiver';
-import { eventually, newWorkspaceWithKey, startApiStack, type ApiStack, type TestWorkspace } from './harness';
+import {
+  eventually,
+  newWorkspaceWithKey,
+  type ApiStack,
+  type TestWorkspace,
+  startTimeSkippingApiStack,
+} from './harness';
 
 const MARKER = 'dana.marker-5521@acmebakery.example';
 const HEADER_VALUE = 'crm-token-do-not-leak-8812';
@@ -17,12 +22,7 @@ let secret: string;
 let eventId: string;
 
 beforeAll(async () => {
-  stack = await startApiStack(
-    await startTimeSkippingServer({
-      executable: inject('testServerExecutable'),
-      dataConverter: testEncryption.dataConverter,
-    }),
-  );
+  stack = await startTimeSkippingApiStack();
   ws = newWorkspaceWithKey(stack.temp.db);
   receiver = await startReceiver();
   const created = await stack.api.request<WebhookView & { secret: string }>('POST', '/v1/webhooks', {

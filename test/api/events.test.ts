@@ -1,17 +1,16 @@
 import net from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryWorkflowId } from '../../src/contract/delivery';
-import { startTimeSkippingServer } from '../../src/temporal-server/servers';
-import { testEncryption, type TempDatabase } from '../support/fixtures';
+import { type TempDatabase } from '../support/fixtures';
 import { startReceiver, type Receiver, type Reply } from '../support/receiver';
 import {
   TEMPORAL_UI_URL,
   eventually,
   newWorkspaceWithKey,
   startApi,
-  startApiStack,
+  startTimeSkippingApiStack,
   type ApiStack,
   type ApiHarness,
   type TestWorkspace,
@@ -28,12 +27,7 @@ let stack: ApiStack | undefined;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  stack = await startApiStack(
-    await startTimeSkippingServer({
-      executable: inject('testServerExecutable'),
-      dataConverter: testEncryption.dataConverter,
-    }),
-  );
+  stack = await startTimeSkippingApiStack();
   ({ env, temp, api, worker } = stack);
 });
 

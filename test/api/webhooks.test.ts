@@ -1,14 +1,19 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disableWebhook } from '../../src/db/webhooks';
 import { deliveryWorkflowId } from '../../src/contract/delivery';
 import { EVENT_TYPE_CATALOGUE, PING_EVENT_TYPE, type EventType } from '../../src/contract/event-types';
-import { startTimeSkippingServer } from '../../src/temporal-server/servers';
 import { generateWebhookSecret } from '../../src/shared/webhook-secret';
-import { testEncryption, type TempDatabase } from '../support/fixtures';
+import { type TempDatabase } from '../support/fixtures';
 import { startReceiver, type Receiver } from '../support/receiver';
-import { newWorkspaceWithKey, startApiStack, type ApiHarness, type ApiStack, type TestWorkspace } from './harness';
+import {
+  newWorkspaceWithKey,
+  type ApiHarness,
+  type ApiStack,
+  type TestWorkspace,
+  startTimeSkippingApiStack,
+} from './harness';
 import type { z } from 'zod';
 import type { Webhook } from '../../src/api/schemas';
 import type { Problem as ProblemBody } from '../../src/contract/problem';
@@ -23,12 +28,7 @@ let stack: ApiStack | undefined;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  stack = await startApiStack(
-    await startTimeSkippingServer({
-      executable: inject('testServerExecutable'),
-      dataConverter: testEncryption.dataConverter,
-    }),
-  );
+  stack = await startTimeSkippingApiStack();
   ({ env, temp, api } = stack);
 });
 

@@ -1,14 +1,13 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmitter, createTemporalEmitter, EmitError, type EventType } from '../../src/index';
 import { deliveryWorkflowId } from '../../src/contract/delivery';
-import { startTimeSkippingServer } from '../../src/temporal-server/servers';
-import { testEncryption, type TempDatabase } from '../support/fixtures';
+import { type TempDatabase } from '../support/fixtures';
 import { startReceiver, type Receiver } from '../support/receiver';
 import {
   newWorkspaceWithKey,
   plainClient,
-  startApiStack,
+  startTimeSkippingApiStack,
   type ApiStack,
   type ApiHarness,
   type TestWorkspace,
@@ -22,12 +21,7 @@ let stack: ApiStack | undefined;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
-  stack = await startApiStack(
-    await startTimeSkippingServer({
-      executable: inject('testServerExecutable'),
-      dataConverter: testEncryption.dataConverter,
-    }),
-  );
+  stack = await startTimeSkippingApiStack();
   ({ env, temp, api, worker } = stack);
 });
 
