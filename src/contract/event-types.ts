@@ -63,6 +63,18 @@ export interface EventDataMap {
 
 export type EventType = keyof EventDataMap;
 
+/**
+ * Events Hookline emits itself about deliveries and webhooks. A webhook receives them only when it
+ * names them: `*` stands for the services' events, and an operational event's own failure never
+ * produces another.
+ */
+export const OPERATIONAL_EVENT_TYPES = ['webhook.disabled', 'delivery.exhausted', 'webhook.recovered'] as const;
+export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
+
+export function isOperationalEventType(value: string): value is OperationalEventType {
+  return (OPERATIONAL_EVENT_TYPES as readonly string[]).includes(value);
+}
+
 /** Sent by `POST /v1/webhooks/:id/test` when no type is given; never emitted by services. */
 export const PING_EVENT_TYPE = 'webhook.ping';
 

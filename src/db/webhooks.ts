@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gt, sql } from 'drizzle-orm';
 import type { Endpoint, FindEndpointsInput } from '../contract/delivery';
+import { isOperationalEventType } from '../contract/event-types';
 import { generateWebhookSecret } from '../shared/webhook-secret';
 import type { FieldCipher } from '../security/field-cipher';
 import { newId } from '../shared/ids';
@@ -123,7 +124,9 @@ export function findWebhook(db: Db, webhookId: string): Webhook | undefined {
 export function findEndpoints(db: Db, input: FindEndpointsInput): Endpoint[] {
   const scope = input.webhookId
     ? eq(webhooks.id, input.webhookId)
-    : sql`exists (select 1 from json_each(${webhooks.events}) where value in (${input.eventType}, ${ALL_EVENTS}))`;
+    : isOperationalEventType(input.eventType)
+      ? sql`exists (select 1 from json_each(${webhooks.events}) where value = ${input.eventType})`
+      : sql`exists (select 1 from json_each(${webhooks.events}) where value in (${input.eventType}, ${ALL_EVENTS}))`;
   return db
     .select({ webhookId: webhooks.id, url: webhooks.url })
     .from(webhooks)
