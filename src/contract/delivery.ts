@@ -56,6 +56,23 @@ export const DELIVERY_RETRY_POLICY = {
   maximumAttempts: 3,
 } as const satisfies RetryPolicy;
 
+/**
+ * The retry schedules a webhook may choose. `standard` is the one above and the default; `extended`
+ * keeps trying for about a day (1 minute, doubling, at most 6 hours apart: 13 attempts over 26.5 hours),
+ * for receivers that may be down longer than a few minutes.
+ */
+export const RETRY_SCHEDULES = {
+  standard: DELIVERY_RETRY_POLICY,
+  extended: {
+    initialInterval: '1 minute',
+    backoffCoefficient: 2,
+    maximumInterval: '6 hours',
+    maximumAttempts: 13,
+  },
+} as const satisfies Record<string, RetryPolicy>;
+
+export type RetryScheduleName = keyof typeof RETRY_SCHEDULES;
+
 /** A receiver must answer within this many milliseconds. */
 export const DELIVERY_REQUEST_TIMEOUT_MS = 5_000;
 

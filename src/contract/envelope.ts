@@ -34,7 +34,12 @@ export const EmittedEventSchema = EventEnvelopeSchema.omit({ data: true });
 export type EmittedEvent = z.infer<typeof EmittedEventSchema>;
 
 /** One webhook a delivery goes to: ids and URLs only, never secrets, because it is recorded in history. */
-export const EndpointSchema = z.object({ webhookId: z.string().min(1), url: z.url() });
+export const EndpointSchema = z.object({
+  webhookId: z.string().min(1),
+  url: z.url(),
+  /** Absent for the standard schedule, which every delivery from before schedules followed. */
+  retrySchedule: z.enum(['standard', 'extended']).optional(),
+});
 export type Endpoint = z.infer<typeof EndpointSchema>;
 
 export const DeliverEventInputSchema = z.object({

@@ -69,6 +69,15 @@ export const webhooks = sqliteTable(
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
     /** Why the webhook was disabled by Hookline itself (for example a 410 Gone), if it was. */
     disabledReason: text('disabled_reason'),
+    /** Which retry schedule its deliveries follow (see `RETRY_SCHEDULES`). */
+    retrySchedule: text('retry_schedule', { enum: ['standard', 'extended'] })
+      .notNull()
+      .default('standard'),
+    /**
+     * ISO time of the first exhausted delivery since the webhook last received one; null while it is
+     * healthy. Tells an attempt that succeeds that the webhook's health workflow is waiting to hear it.
+     */
+    failingSince: text('failing_since'),
     /** Extra headers sent with every delivery. */
     headers: text('headers', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
     ...timestamps,

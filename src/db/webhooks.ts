@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gt, sql } from 'drizzle-orm';
-import type { Endpoint, FindEndpointsInput } from '../contract/delivery';
+import type { Endpoint, FindEndpointsInput, RetryScheduleName } from '../contract/delivery';
 import { isOperationalEventType } from '../contract/event-types';
 import { generateWebhookSecret } from '../shared/webhook-secret';
 import type { FieldCipher } from '../security/field-cipher';
@@ -91,6 +91,7 @@ export interface CreateWebhookInput {
   description?: string;
   enabled?: boolean;
   headers?: Record<string, string>;
+  retrySchedule?: RetryScheduleName;
 }
 
 export function createWebhook(db: Db, input: CreateWebhookInput): Webhook {
@@ -107,6 +108,7 @@ export function createWebhook(db: Db, input: CreateWebhookInput): Webhook {
       description: input.description ?? '',
       enabled: input.enabled ?? true,
       headers: sealHeaders(cipher, id, input.headers ?? {}),
+      retrySchedule: input.retrySchedule ?? 'standard',
     })
     .returning()
     .get();
@@ -128,11 +130,14 @@ export function findEndpoints(db: Db, input: FindEndpointsInput): Endpoint[] {
       ? sql`exists (select 1 from json_each(${webhooks.events}) where value = ${input.eventType})`
       : sql`exists (select 1 from json_each(${webhooks.events}) where value in (${input.eventType}, ${ALL_EVENTS}))`;
   return db
-    .select({ webhookId: webhooks.id, url: webhooks.url })
+    .select({ webhookId: webhooks.id, url: webhooks.url, retrySchedule: webhooks.retrySchedule })
     .from(webhooks)
     .where(and(eq(webhooks.workspaceId, input.workspaceId), eq(webhooks.enabled, true), scope))
     .orderBy(webhooks.id)
-    .all();
+    .all()
+    .map(({ retrySchedule, ...endpoint }) =>
+      retrySchedule === 'standard' ? endpoint : { ...endpoint, retrySchedule },
+    );
 }
 
 /** {@link findEndpoints} on this database, as the emit path's endpoint resolver. */
@@ -155,8 +160,20 @@ export function signingSecrets(webhook: Webhook, now: Date): string[] {
 
 export function disableWebhook(db: Db, webhookId: string, reason: string): void {
   db.update(webhooks)
-    .set({ enabled: false, disabledReason: reason, updatedAt: new Date().toISOString() })
+    .set({ enabled: false, disabledReason: reason, failingSince: null, updatedAt: new Date().toISOString() })
     .where(eq(webhooks.id, webhookId))
+    .run();
+}
+
+/**
+ * Records that the webhook's deliveries have been failing since `since`, or with null that it received
+ * one again. Sets only what changes: the first failure's time stays while failures go on.
+ */
+export function setWebhookFailingSince(db: Db, webhookId: string, since: string | null): void {
+  const unchanged = since === null ? sql`${webhooks.failingSince} is null` : sql`${webhooks.failingSince} is not null`;
+  db.update(webhooks)
+    .set({ failingSince: since })
+    .where(and(eq(webhooks.id, webhookId), sql`not (${unchanged})`))
     .run();
 }
 
@@ -216,8 +233,9 @@ export function updateWebhook(
       ...(input.events !== undefined ? { events: [...new Set(input.events)] } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.headers !== undefined ? { headers: sealHeaders(cipher, webhookId, input.headers) } : {}),
+      ...(input.retrySchedule !== undefined ? { retrySchedule: input.retrySchedule } : {}),
       ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
-      ...(input.enabled === true ? { disabledReason: null } : {}),
+      ...(input.enabled === true ? { disabledReason: null, failingSince: null } : {}),
       ...(input.secret !== undefined
         ? {
             secret: cipher.encrypt(input.secret, context.secret(webhookId)),
