@@ -7,7 +7,7 @@ const NODE_BUILTINS = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.cache/', 'data/', 'drizzle/', 'bench/results/'] },
+  { ignores: ['node_modules/', '.cache/', 'data/', 'dist/', 'drizzle/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -71,7 +71,7 @@ export default tseslint.config(
               message: 'Workflows import only the contract (src/contract).',
             },
             {
-              regex: '^\\.\\./contract/(envelope|problem)$',
+              regex: '^\\.\\./contract/(envelope|problem|event-data)$',
               allowTypeImports: true,
               message: 'The contract’s zod schemas stay out of the workflow bundle: import their types only.',
             },

@@ -91,12 +91,13 @@ export async function startBenchEnvironment(
     const env: TestWorkflowEnvironment = await startDevServer({ executable: cli.executable, dbFilename });
     cleanups.push(() => env.teardown());
 
-    const database = openDatabase(path.join(dir, 'hookline.db'), { cipher: encryption.cipher });
+    const location = { dialect: 'sqlite', path: path.join(dir, 'hookline.db') } as const;
+    const database = await openDatabase(location, { cipher: encryption.cipher });
     cleanups.push(() => database.close());
     const receiver = await startBenchReceiver();
     cleanups.push(() => receiver.close());
-    const workspace = createWorkspace(database.db, 'bench');
-    const webhook = createWebhook(database.db, {
+    const workspace = await createWorkspace(database.db, 'bench');
+    const webhook = await createWebhook(database.db, {
       workspaceId: workspace.id,
       url: receiver.url,
       events: [BENCH_EVENT_TYPE],

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import type { EventEnvelope } from '../src/contract/delivery';
-import { EVENT_TYPE_CATALOGUE } from '../src/contract/event-types';
+import { EVENT_DATA_EXAMPLES } from '../src/contract/event-data';
 import { createWebhook, endpointResolver } from '../src/db/webhooks';
 import { createWorkspace } from '../src/db/workspaces';
 import { startDelivery } from '../src/emit/start-delivery';
@@ -95,11 +95,15 @@ export async function measureNoisyNeighbour(
     worker: {},
   });
   try {
-    const quiet = createWorkspace(hookline.db, 'quiet');
-    const noisy = createWorkspace(hookline.db, 'noisy');
-    createWebhook(hookline.db, { workspaceId: quiet.id, url: quietReceiver.url, events: ['lead.created'] });
+    const quiet = await createWorkspace(hookline.db, 'quiet');
+    const noisy = await createWorkspace(hookline.db, 'noisy');
+    await createWebhook(hookline.db, { workspaceId: quiet.id, url: quietReceiver.url, events: ['lead.created'] });
     for (let i = 0; i < options.noisyEndpoints; i++) {
-      createWebhook(hookline.db, { workspaceId: noisy.id, url: `${hanging.url}/${i}`, events: ['lead.created'] });
+      await createWebhook(hookline.db, {
+        workspaceId: noisy.id,
+        url: `${hanging.url}/${i}`,
+        events: ['lead.created'],
+      });
     }
     const emit = (workspaceId: string, id: string) => {
       const event: EventEnvelope = {
@@ -107,7 +111,7 @@ export async function measureNoisyNeighbour(
         type: 'lead.created',
         workspaceId,
         timestamp: new Date().toISOString(),
-        data: { ...EVENT_TYPE_CATALOGUE['lead.created'].example },
+        data: { ...EVENT_DATA_EXAMPLES['lead.created'] },
       };
       return startDelivery(
         { event },

@@ -1,6 +1,6 @@
 import { endpointResolver } from '../src/db/webhooks';
 import { startDelivery } from '../src/emit/start-delivery';
-import { EVENT_TYPE_CATALOGUE } from '../src/contract/event-types';
+import { EVENT_DATA_EXAMPLES } from '../src/contract/event-data';
 import type { EventEnvelope } from '../src/contract/delivery';
 import { BENCH_EVENT_TYPE, type BenchEnvironment } from './environment';
 import { runClosedLoop, runOpenLoop, type ClosedLoopResult, type OpenLoopResult } from './load';
@@ -159,7 +159,7 @@ function benchEvent(env: BenchEnvironment, id: string): EventEnvelope {
     type: BENCH_EVENT_TYPE,
     workspaceId: env.workspaceId,
     timestamp: new Date().toISOString(),
-    data: { ...EVENT_TYPE_CATALOGUE[BENCH_EVENT_TYPE].example },
+    data: { ...EVENT_DATA_EXAMPLES[BENCH_EVENT_TYPE] },
   };
 }
 

@@ -16,7 +16,7 @@ const USAGE = `Usage:
 Keys come from HOOKLINE_ENCRYPTION_KEYS, else from encryption.keys in HOOKLINE_DATA_DIR (default ./data).
 Restart the worker and the API afterwards so that they encrypt with the new key.`;
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -56,12 +56,22 @@ function main(argv: string[]): number {
 }
 
 /** Opening the database seals, under the primary key, whatever is not yet sealed by it. */
-function reencrypt(config: ReturnType<typeof loadConfig>): number {
+async function reencrypt(config: ReturnType<typeof loadConfig>): Promise<number> {
   const encryption = setUpEncryption(config, pino({ level: 'silent' }));
-  const { close } = openDatabase(config.databasePath, { cipher: encryption.cipher });
-  close();
-  console.log(`Secrets in ${config.databasePath} are encrypted with key ${encryption.keyring.primaryKeyId}.`);
+  const { close } = await openDatabase(config.database, { cipher: encryption.cipher });
+  await close();
+  // A PostgreSQL URL holds a password: it is never printed.
+  const where = config.database.dialect === 'postgres' ? 'the PostgreSQL database' : config.database.path;
+  console.log(`Secrets in ${where} are encrypted with key ${encryption.keyring.primaryKeyId}.`);
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

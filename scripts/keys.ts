@@ -22,7 +22,8 @@ const USAGE = `Usage:
   npm run keys -- revoke <key id or prefix>
                                 Revoke a key; it is refused from its next request on
 
-The database is DATABASE_PATH, or hookline.db in HOOKLINE_DATA_DIR (default ./data).`;
+The database is DATABASE_URL (PostgreSQL) when set, else DATABASE_PATH, or hookline.db in
+HOOKLINE_DATA_DIR (default ./data).`;
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 
@@ -82,9 +83,9 @@ function describe(key: ApiKeyListing): string {
   return `${key.id} (${key.prefix}…${key.name ? `, "${key.name}"` : ''}) of workspace "${key.workspace}"`;
 }
 
-function create(db: Db, command: CreateCommand): number {
+async function create(db: Db, command: CreateCommand): Promise<number> {
   const { expiresInSeconds } = command;
-  const { workspace, apiKey, apiKeyRecord, created } = createWorkspaceKey(db, command.workspace, {
+  const { workspace, apiKey, apiKeyRecord, created } = await createWorkspaceKey(db, command.workspace, {
     name: command.name,
     scope: command.scope,
     expiresAt: expiresInSeconds === undefined ? undefined : new Date(Date.now() + expiresInSeconds * 1000),
@@ -96,8 +97,8 @@ function create(db: Db, command: CreateCommand): number {
   return 0;
 }
 
-function list(db: Db): number {
-  const keys = listAllApiKeys(db);
+async function list(db: Db): Promise<number> {
+  const keys = await listAllApiKeys(db);
   if (keys.length === 0) {
     console.log('No API keys yet.');
     return 0;
@@ -119,8 +120,8 @@ function list(db: Db): number {
   return 0;
 }
 
-function revoke(db: Db, ref: string): number {
-  const matches = findApiKeysByIdOrPrefix(db, ref);
+async function revoke(db: Db, ref: string): Promise<number> {
+  const matches = await findApiKeysByIdOrPrefix(db, ref);
   const [key] = matches;
   if (!key) {
     console.error(`No API key with the id or prefix "${ref}"; \`npm run keys -- list\` shows them all.`);
@@ -135,12 +136,12 @@ function revoke(db: Db, ref: string): number {
     console.log(`Key ${describe(key)} was already revoked at ${key.revokedAt}.`);
     return 0;
   }
-  const revoked = revokeApiKey(db, key.workspaceId, key.id);
+  const revoked = await revokeApiKey(db, key.workspaceId, key.id);
   console.log(`Revoked key ${describe(key)} at ${revoked?.revokedAt ?? new Date().toISOString()}.`);
   return 0;
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -163,7 +164,7 @@ function main(argv: string[]): number {
   };
 
   // Everything is checked before the database is opened: a mistyped command changes nothing.
-  let run: (db: Db) => number;
+  let run: (db: Db) => Promise<number>;
   switch (command) {
     case 'create': {
       const parsed = parseCreate(values);
@@ -187,12 +188,20 @@ function main(argv: string[]): number {
   const config = loadConfig(process.env);
   // The database seals webhook secrets with the process's keyring: opening it needs the keyring too.
   const { cipher } = setUpEncryption(config, createLogger(config.log, 'keys'));
-  const { db, close } = openDatabase(config.databasePath, { cipher });
+  const { db, close } = await openDatabase(config.database, { cipher });
   try {
-    return run(db);
+    return await run(db);
   } finally {
-    close();
+    await close();
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

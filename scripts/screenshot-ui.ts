@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium as chromiumBrowser, type Browser } from 'playwright-core';
-import { EVENT_TYPE_CATALOGUE } from '../src/contract/event-types';
+import { EVENT_DATA_EXAMPLES } from '../src/contract/event-data';
 import { createWebhook, endpointResolver } from '../src/db/webhooks';
 import { createWorkspace } from '../src/db/workspaces';
 import { buildEnvelope } from '../src/emit/envelope';
@@ -57,8 +57,8 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/hookline`;
 
-  const workspace = createWorkspace(hookline.db, 'acme-lending');
-  const webhook = createWebhook(hookline.db, {
+  const workspace = await createWorkspace(hookline.db, 'acme-lending');
+  const webhook = await createWebhook(hookline.db, {
     workspaceId: workspace.id,
     url,
     events: ['lead.created'],
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       id: 'evt_lead_8f2c1a_created',
       type: 'lead.created',
       workspaceId: workspace.id,
-      data: EVENT_TYPE_CATALOGUE['lead.created'].example,
+      data: EVENT_DATA_EXAMPLES['lead.created'],
     });
     const { handle, workflowId } = await startDelivery(
       { event },
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     await shoot(browser, page, path.join(outDir, 'ui-delivery-succeeded.png'), 'COMPLETED');
     // The input as ops read it: decoded in the browser by the codec endpoint, although history holds
     // only ciphertext.
-    await shoot(browser, page, path.join(outDir, 'ui-decoded-input.png'), 'dana@acmebakery.example');
+    await shoot(browser, page, path.join(outDir, 'ui-decoded-input.png'), EVENT_DATA_EXAMPLES['lead.created'].email!);
     const query = encodeURIComponent(`HooklineWebhookIds = "${webhook.id}"`);
     const list = `http://localhost:${uiPort}/namespaces/default/workflows?query=${query}`;
     await shoot(browser, list, path.join(outDir, 'ui-workflow-list.png'), workflowId);

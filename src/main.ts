@@ -10,7 +10,7 @@ import { startHookline } from './runtime/start-hookline';
 async function main(): Promise<void> {
   const { config, logger } = bootProcess('hookline', process.env);
   const hookline = await startHookline({ config, logger, embedded: true, worker: {}, api: {} });
-  const { workspace, apiKey } = ensureDefaultWorkspace(hookline.db);
+  const { workspace, apiKey } = await ensureDefaultWorkspace(hookline.db);
   printBanner({
     api: hookline.api?.url ?? '',
     ui: hookline.devServer ? config.temporal.uiUrl : undefined,
@@ -38,6 +38,7 @@ function printBanner(info: {
     '',
     'Hookline is running',
     `  API            ${info.api}   (OpenAPI: ${info.api}/openapi.json)`,
+    `  Settings page  ${info.api}/ui/   (sign in with a manage API key)`,
     ...(info.ui ? [`  Temporal UI    ${info.ui}`] : []),
     `  Temporal       ${info.temporal}, namespace ${info.namespace}`,
     `  Data           ${info.dataDir}`,

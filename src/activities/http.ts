@@ -22,6 +22,8 @@ export type OutgoingResponse =
       /** False when the body stalled or broke after the status arrived; the excerpt is what came. */
       bodyComplete: boolean;
       durationMs: number;
+      /** The `Retry-After` header as sent, if any. */
+      retryAfter?: string;
     }
   | { kind: 'timeout'; durationMs: number }
   /** The destination is not public and not allowed: no connection was made. */
@@ -56,12 +58,14 @@ export function createHttpSender(guard: GuardOptions): HttpSender {
           dispatcher,
         });
         const { excerpt, complete } = await readExcerpt(response.body);
+        const retryAfter = response.headers['retry-after'];
         return {
           kind: 'response',
           statusCode: response.statusCode,
           bodyExcerpt: excerpt,
           bodyComplete: complete,
           durationMs: elapsed(),
+          ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
         };
       } catch (error) {
         if (timeout.aborted) return { kind: 'timeout', durationMs: elapsed() };

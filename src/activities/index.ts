@@ -1,10 +1,19 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type RetryPolicy } from '@temporalio/common';
 import type { Db } from '../db/client';
-import { disableWebhook, findEndpoints as findEndpointsInDb, findWebhook, signingSecrets } from '../db/webhooks';
+import {
+  disableWebhook,
+  findEndpoints as findEndpointsInDb,
+  findWebhook,
+  setWebhookFailingSince,
+  signingSecrets,
+} from '../db/webhooks';
 import {
   DELIVERY_FAILURE_TYPES,
   DELIVERY_REQUEST_TIMEOUT_MS,
+  MAX_RECORDED_EXCERPT,
+  RETRY_SCHEDULES,
+  type AttemptRecord,
   type DeliveryActivities,
   type DeliveryFailureType,
   type Endpoint,
@@ -12,22 +21,27 @@ import {
   type PostEventInput,
   type PostEventResult,
   type PostFailureDetails,
+  type ReportExhaustedInput,
 } from '../contract/delivery';
+import { msToNumber } from '../shared/temporal-sdk';
 import { signPayload } from '../shared/webhook-secret';
 import { USER_AGENT } from '../shared/version';
 import { classifyResponse } from './classify';
 import type { EventLoader } from './event-loader';
 import type { HttpSender } from './http';
+import type { DeliveryNotifier } from './notifier';
 
 export interface ActivityDeps {
   db: Db;
   http: HttpSender;
   /** Reads events that attempts only reference (large fan-outs). */
   events: EventLoader;
+  /** Attempt reports, health signals and operational events. */
+  notifier: DeliveryNotifier;
 }
 
 /** Builds the worker's activities around their dependencies; the worker is the only caller. */
-export function createActivities({ db, http, events }: ActivityDeps): DeliveryActivities {
+export function createActivities({ db, http, events, notifier }: ActivityDeps): DeliveryActivities {
   return {
     /** Runs as a local activity: a SQLite read needs no round trip through the server. */
     async findEndpoints(input: FindEndpointsInput): Promise<Endpoint[]> {
@@ -42,6 +56,9 @@ export function createActivities({ db, http, events }: ActivityDeps): DeliveryAc
       const { webhookId } = input;
       const { info, log, cancellationSignal } = Context.current();
       const attempt = info.attempt;
+      const startedAt = new Date();
+      // The server hands the policy to each attempt; the time-skipping test server does not.
+      const policy: RetryPolicy = info.retryPolicy ?? RETRY_SCHEDULES[input.retrySchedule ?? 'standard'];
       const fail = (
         type: DeliveryFailureType,
         message: string,
@@ -52,7 +69,10 @@ export function createActivities({ db, http, events }: ActivityDeps): DeliveryAc
           type,
           message,
           nonRetryable,
-          details: [{ attempt, ...extra } satisfies PostFailureDetails],
+          details: [{ attempt, startedAt: startedAt.toISOString(), ...extra } satisfies PostFailureDetails],
+          ...(extra.retryAfterMs
+            ? { nextRetryDelay: Math.max(extra.retryAfterMs, scheduledDelay(policy, attempt)) }
+            : {}),
         });
         // A receiver's answer is not a fault in this code: message, type and details say everything,
         // and a stack trace would only clutter the failure ops read in the Temporal UI.
@@ -64,7 +84,7 @@ export function createActivities({ db, http, events }: ActivityDeps): DeliveryAc
 
       // Loaded at every attempt: the secret never travels through Temporal, and a webhook deleted or
       // disabled while retrying stops being delivered to.
-      const webhook = findWebhook(db, webhookId);
+      const webhook = await findWebhook(db, webhookId);
       if (!webhook || webhook.workspaceId !== event.workspaceId) {
         throw fail(DELIVERY_FAILURE_TYPES.webhookUnavailable, `Webhook ${webhookId} no longer exists`, {}, true);
       }
@@ -106,19 +126,128 @@ export function createActivities({ db, http, events }: ActivityDeps): DeliveryAc
       });
 
       const outcome = classifyResponse(response, webhook.url);
+      const responseExcerpt =
+        response.kind === 'response' && response.bodyExcerpt
+          ? response.bodyExcerpt.slice(0, MAX_RECORDED_EXCERPT)
+          : undefined;
+      const { durationMs } = response;
       if (outcome.kind === 'delivered') {
-        const { statusCode, durationMs } = outcome;
+        const { statusCode } = outcome;
         log.info('Delivered', { webhookId, statusCode, durationMs });
-        return { statusCode, attempt, durationMs };
+        if (webhook.failingSince !== null) await tellAlive(webhookId);
+        return {
+          statusCode,
+          attempt,
+          durationMs,
+          startedAt: startedAt.toISOString(),
+          ...(responseExcerpt ? { responseExcerpt } : {}),
+        };
       }
-      if (outcome.type === DELIVERY_FAILURE_TYPES.endpointGone) {
-        disableWebhook(db, webhookId, `Receiver answered 410 Gone on ${now.toISOString()}`);
+      const { type, message, statusCode, nonRetryable, retryAfterMs } = outcome;
+      if (type === DELIVERY_FAILURE_TYPES.endpointGone) {
+        const reason = `Receiver answered 410 Gone on ${now.toISOString()}`;
+        await disableWebhook(db, webhookId, reason);
+        await announceDisabled(webhook.workspaceId, webhookId, webhook.url, reason, now);
       }
-      const { type, message, statusCode, nonRetryable } = outcome;
       const suffix = type === DELIVERY_FAILURE_TYPES.endpointGone ? ` (webhook ${webhookId} disabled)` : '';
-      throw fail(type, message + suffix, statusCode === undefined ? {} : { statusCode }, nonRetryable);
+      const extra: Omit<PostFailureDetails, 'attempt'> = {
+        durationMs,
+        ...(statusCode === undefined ? {} : { statusCode }),
+        ...(responseExcerpt ? { responseExcerpt } : {}),
+        ...(retryAfterMs ? { retryAfterMs } : {}),
+      };
+      const failure = fail(type, message + suffix, extra, nonRetryable);
+      if (!nonRetryable && willRetry(policy, attempt)) {
+        await reportAttempt(info, {
+          webhookId,
+          attempt,
+          startedAt: startedAt.toISOString(),
+          durationMs,
+          outcome: 'failed',
+          failureType: type,
+          error: message + suffix,
+          ...extra,
+        });
+      }
+      throw failure;
+    },
+
+    async reportExhausted(input: ReportExhaustedInput): Promise<void> {
+      const { event } = input;
+      const at = new Date().toISOString();
+      for (const delivery of input.deliveries) {
+        const webhook = await findWebhook(db, delivery.webhookId);
+        if (webhook && webhook.workspaceId === event.workspaceId && webhook.enabled) {
+          await setWebhookFailingSince(db, delivery.webhookId, at);
+          await notifier.deliveryExhausted(
+            { webhookId: delivery.webhookId, workspaceId: event.workspaceId },
+            { event: { id: event.id, type: event.type }, at, error: delivery.error },
+          );
+        }
+        await notifier.emitOperational(
+          'delivery.exhausted',
+          event.workspaceId,
+          `${input.workflowId}\n${delivery.webhookId}`,
+          {
+            eventId: event.id,
+            eventType: event.type,
+            webhookId: delivery.webhookId,
+            attempts: delivery.attempts,
+            ...(delivery.errorType ? { failureType: delivery.errorType } : {}),
+            ...(delivery.error ? { error: delivery.error } : {}),
+            ...(delivery.statusCode !== undefined ? { statusCode: delivery.statusCode } : {}),
+            exhaustedAt: at,
+          },
+        );
+      }
     },
   };
+
+  /**
+   * Best effort: an attempt's own outcome stands even when its report cannot be sent; the read model
+   * then shows that attempt as unreported.
+   */
+  async function reportAttempt(info: Context['info'], record: AttemptRecord): Promise<void> {
+    const execution = info.workflowExecution;
+    if (!execution) return;
+    try {
+      await notifier.attemptFailed(execution.workflowId, execution.runId, record);
+    } catch (err) {
+      Context.current().log.warn('Could not record the attempt in history', { error: String(err) });
+    }
+  }
+
+  /** The webhook was failing: its health workflow hears it is alive, and it is no longer marked. */
+  async function tellAlive(webhookId: string): Promise<void> {
+    try {
+      await notifier.deliverySucceeded(webhookId, { at: new Date().toISOString() });
+      await setWebhookFailingSince(db, webhookId, null);
+    } catch (err) {
+      // The mark stays, so the next successful attempt tries again.
+      Context.current().log.warn('Could not tell the health workflow', { webhookId, error: String(err) });
+    }
+  }
+
+  async function announceDisabled(workspaceId: string, webhookId: string, url: string, reason: string, at: Date) {
+    await notifier.emitOperational('webhook.disabled', workspaceId, `${webhookId}\n${at.toISOString()}`, {
+      webhookId,
+      url,
+      reason,
+      disabledAt: at.toISOString(),
+    });
+  }
 }
 
-export type Activities = DeliveryActivities;
+/** True when Temporal will run another attempt after this one fails (retryably). */
+function willRetry(policy: RetryPolicy, attempt: number): boolean {
+  const max = policy.maximumAttempts ?? 0;
+  return max === 0 || attempt < max;
+}
+
+/** The wait the retry policy puts after this attempt, so that a `Retry-After` only ever lengthens it. */
+function scheduledDelay(policy: RetryPolicy, attempt: number): number {
+  const initial = policy.initialInterval === undefined ? 1000 : msToNumber(policy.initialInterval);
+  const delay = initial * (policy.backoffCoefficient ?? 2) ** (attempt - 1);
+  const max = policy.maximumInterval === undefined ? Infinity : msToNumber(policy.maximumInterval);
+  return Math.min(delay, max);
+}

@@ -13,7 +13,13 @@ import { buildRouter, callerOf, type ApiRoute } from './route';
 import { apiKeyRoutes } from './routes/api-keys';
 import { eventRoutes } from './routes/events';
 import { metaRoutes } from './routes/meta';
+import { recoveryRoutes } from './routes/recoveries';
 import { webhookRoutes } from './routes/webhooks';
+import { portalRoutes } from './ui/portal';
+import { createUiRouter } from './ui/router';
+import { createSessionSealer } from './ui/session-token';
+import { createSessionAuth } from './ui/sessions';
+import { UI_BUNDLE_DIR } from './ui/settings';
 
 export type { AppDeps };
 
@@ -31,7 +37,14 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 /** Every route of the API, in the order the OpenAPI document lists them. */
 export function apiRoutes(document: () => Record<string, unknown>): ApiRoute[] {
-  return [...metaRoutes(document), ...webhookRoutes, ...eventRoutes, ...apiKeyRoutes];
+  return [
+    ...metaRoutes(document),
+    ...webhookRoutes,
+    ...eventRoutes,
+    ...recoveryRoutes,
+    ...apiKeyRoutes,
+    ...portalRoutes,
+  ];
 }
 
 /** The Express app, without listening: tests and the entry points decide where it listens. */
@@ -51,7 +64,25 @@ export function createApp(deps: AppDeps & { codec?: CodecEndpoint }): express.Ex
     keyOf: (req) => callerOf(req)?.apiKey.id,
     logger: deps.logger,
   });
-  app.use(buildRouter(routes, deps, createAuthenticator(deps.db), { limiter }));
+  // The settings page calls the API itself, authenticated by its session cookie instead of a key.
+  const sessions = createSessionAuth({
+    db: deps.db,
+    sealer: createSessionSealer(deps.ui.keyring),
+    ttlMs: deps.ui.sessionTtlSeconds * 1000,
+    https: deps.ui.publicUrl?.startsWith('https:'),
+  });
+  const byKey = createAuthenticator(deps.db);
+  app.use(['/v1', '/ui/session'], sessions.middleware);
+  app.use(
+    createUiRouter({
+      db: deps.db,
+      sessions,
+      authenticate: byKey,
+      bundleDir: deps.ui.bundleDir ?? UI_BUNDLE_DIR,
+      limiter,
+    }),
+  );
+  app.use(buildRouter(routes, deps, sessions.authenticator(byKey), { limiter }));
   if (limiter) app.use(limiter);
   app.use((req) => {
     throw new HttpProblem(404, 'route-not-found', `No route for ${req.method} ${req.path}`);

@@ -13,8 +13,11 @@ export interface Caller {
   apiKey: AuthenticatedApiKey;
 }
 
-/** Resolves the caller of a request to a route that needs `requiredScope`, or throws. */
-export type Authenticator = (req: Request, requiredScope: ApiKeyScope) => Caller;
+/**
+ * Resolves the caller of a request to a route that needs `requiredScope`, or throws (or rejects). It
+ * answers after a database read, or at once when the caller is already known (a settings-page session).
+ */
+export type Authenticator = (req: Request, requiredScope: ApiKeyScope) => Caller | Promise<Caller>;
 
 /** The scopes that satisfy each requirement: a `manage` key may do everything an `emit` key may. */
 const SATISFIED_BY: Readonly<Record<ApiKeyScope, readonly ApiKeyScope[]>> = {
@@ -43,10 +46,10 @@ export function apiKeyOf(req: Request): string | undefined {
  * does not cover the route. Records the key's last use, at most once a minute.
  */
 export function createAuthenticator(db: Db, clock: () => Date = () => new Date()): Authenticator {
-  return (req, requiredScope) => {
+  return async (req, requiredScope) => {
     const key = apiKeyOf(req);
     if (!key) throw new AuthenticationError();
-    const found = findApiKey(db, key);
+    const found = await findApiKey(db, key);
     if (!found) throw new AuthenticationError('The API key is not valid');
     const now = clock();
     switch (apiKeyStatus(found.apiKey, now)) {
@@ -60,7 +63,7 @@ export function createAuthenticator(db: Db, clock: () => Date = () => new Date()
     // A key turned away for its scope was still used: its owner wants to see that too. Recording it is
     // best effort: a database busy with another writer must not turn a read into a 503.
     try {
-      recordApiKeyUse(db, found.apiKey, now);
+      await recordApiKeyUse(db, found.apiKey, now);
     } catch {
       // The next request records it.
     }

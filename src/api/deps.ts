@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DomainDeps, DomainLimits } from './domain/context';
+import type { UiSettings } from './ui/settings';
 
 /** What one API process accepts, beside the domain's own limits. */
 export interface ApiLimits extends DomainLimits {
@@ -14,4 +15,6 @@ export interface ApiLimits extends DomainLimits {
 export interface AppDeps extends DomainDeps {
   logger: Logger;
   limits: ApiLimits;
+  /** The settings page under `/ui/`, its sessions and portal links. */
+  ui: UiSettings;
 }

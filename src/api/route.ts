@@ -179,10 +179,10 @@ export function callerOf(req: express.Request): Caller | undefined {
  * after the limiter, so that requests without a valid key count against their client address.
  */
 function identify(route: ApiRoute, authenticate: Authenticator): RequestHandler {
-  return (req, _res, next) => {
+  return async (req, _res, next) => {
     if (route.auth) {
       try {
-        identities.set(req, { caller: authenticate(req, route.scope) });
+        identities.set(req, { caller: await authenticate(req, route.scope) });
       } catch (err) {
         if (!(err instanceof AuthenticationError || err instanceof ForbiddenError)) throw err;
         identities.set(req, { refused: err });

@@ -1,12 +1,17 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { EVENT_TYPES, PING_EVENT_TYPE } from '../contract/event-types';
+import { eventDataIssues } from '../contract/event-data';
 import {
-  EmittedEventSchema,
-  EventEnvelopeSchema,
-  EventIdSchema,
-  EventTypeSchema as ContractEventType,
-} from '../contract/envelope';
+  CATALOGUE_EVENT_TYPES,
+  EVENT_GROUPS,
+  EVENT_TYPES,
+  PING_EVENT_TYPE,
+  isOperationalEventType,
+  type CatalogueEventType,
+  type EventType,
+} from '../contract/event-types';
+import { DELIVERY_TRIGGERS } from '../contract/delivery';
+import { EmittedEventSchema, EventEnvelopeSchema, EventIdSchema } from '../contract/envelope';
 import { ProblemSchema } from '../contract/problem';
 import { API_KEY_STATUSES, MAX_API_KEY_LIFETIME_SECONDS } from '../db/api-keys';
 import { API_KEY_SCOPES } from '../db/schema';
@@ -66,8 +71,24 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  */
 const HEADER_VALUE = /^(?:[\x21-\x7e](?:[\x21-\x7e \t]*[\x21-\x7e])?)?$/;
 
-// Schemas made in src/contract predate `extendZodWithOpenApi`: they are named with zod's own `.meta`.
-const EventTypeSchema = ContractEventType.meta({ id: 'EventType' });
+/** What `POST /v1/events` takes: the services' types; Hookline's own are refused by name. */
+const EventTypeSchema = z
+  .enum(EVENT_TYPES as [EventType, ...EventType[]], {
+    error: ({ input }) =>
+      typeof input === 'string' && (isOperationalEventType(input) || input === PING_EVENT_TYPE)
+        ? 'is emitted by Hookline only'
+        : `must be one of ${EVENT_TYPES.join(', ')}`,
+  })
+  .openapi('EventType', { description: 'An event type a service can emit.' });
+
+/** What webhooks subscribe to and test events send: every type of the catalogue. */
+const CatalogueEventTypeSchema = z
+  .enum(CATALOGUE_EVENT_TYPES as [CatalogueEventType, ...CatalogueEventType[]], {
+    error: `must be one of ${CATALOGUE_EVENT_TYPES.join(', ')}`,
+  })
+  .openapi('CatalogueEventType', {
+    description: "An event type of the catalogue: a service's, or one Hookline emits itself (operational).",
+  });
 
 const ResourceId = z
   .string()
@@ -85,10 +106,13 @@ const WebhookUrl = z
   .openapi({ example: 'https://example.com/hooks/hookline' });
 
 const EventSelector = z
-  .union([EventTypeSchema, z.literal(ALL_EVENTS)], {
-    error: `must be one of ${[...EVENT_TYPES, ALL_EVENTS].join(', ')}`,
+  .union([CatalogueEventTypeSchema, z.literal(ALL_EVENTS)], {
+    error: `must be one of ${[...CATALOGUE_EVENT_TYPES, ALL_EVENTS].join(', ')}`,
   })
-  .openapi({ description: 'An event type, or `*` for all.' });
+  .openapi({
+    description:
+      "An event type, or `*` for every type services emit. Hookline's operational events reach only the webhooks that name them.",
+  });
 
 const WebhookSecret = z
   .string()
@@ -141,6 +165,10 @@ const webhookFields = {
     .optional(),
   enabled: z.boolean().optional(),
   headers: Headers.optional(),
+  retrySchedule: z.enum(['standard', 'extended'], { error: 'must be standard or extended' }).optional().openapi({
+    description:
+      'How deliveries are retried. `standard` (the default): after 1 and 2 more minutes, 3 attempts. `extended`: after 1 minute, doubling, at most 6 hours apart, 13 attempts over about 26.5 hours.',
+  }),
 };
 
 export const CreateWebhookBody = z.strictObject(webhookFields).openapi('CreateWebhookRequest');
@@ -165,6 +193,11 @@ export const Webhook = z
     description: z.string(),
     enabled: z.boolean(),
     disabledReason: z.string().nullable(),
+    failingSince: z.string().nullable().openapi({
+      description:
+        'When its deliveries started failing for good, while they still do; it is disabled after `HOOKLINE_AUTO_DISABLE_AFTER_HOURS` of that (24 by default) and at least `HOOKLINE_AUTO_DISABLE_MIN_FAILURES` failed deliveries (10).',
+    }),
+    retrySchedule: z.enum(['standard', 'extended']),
     headers: z.record(z.string(), z.string()),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -234,7 +267,9 @@ export type RotatedSecretView = z.infer<typeof RotatedSecret>;
 
 export const TestWebhookBody = z
   .strictObject({
-    type: EventTypeSchema.optional().openapi({ description: `Default: a \`${PING_EVENT_TYPE}\` event.` }),
+    type: CatalogueEventTypeSchema.optional().openapi({
+      description: `Sends that type's example data (see \`GET /v1/event-types\`). Default: a \`${PING_EVENT_TYPE}\` event.`,
+    }),
   })
   .openapi('TestWebhookRequest');
 
@@ -243,13 +278,41 @@ export const TestWebhookResponse = z
   .openapi('TestWebhookAccepted');
 export type TestWebhookAccepted = z.infer<typeof TestWebhookResponse>;
 
-export const EventTypeList = z
+const EventTypeInfo = z
   .object({
-    data: z.array(
-      z.object({ type: EventTypeSchema, description: z.string(), example: z.record(z.string(), z.unknown()) }),
-    ),
+    type: CatalogueEventTypeSchema,
+    description: z.string(),
+    group: z.enum(EVENT_GROUPS),
+    operational: z.boolean().openapi({
+      description:
+        'Emitted by Hookline itself: `POST /v1/events` refuses it, and only webhooks that name it receive it.',
+    }),
+    schema: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: 'The JSON Schema (draft 2020-12) that `data` of this type must match.' }),
+    example: z.record(z.string(), z.unknown()).openapi({ description: 'Example `data`, valid against `schema`.' }),
   })
-  .openapi('EventTypeList');
+  .openapi('EventTypeInfo');
+
+export const EventTypeList = z.object({ data: z.array(EventTypeInfo) }).openapi('EventTypeList');
+
+/** Checks `data` against the schema of `type`; each field that does not match is named, under `data.`. */
+function checkEventData(body: { type: EventType; data: Record<string, unknown> }, ctx: z.RefinementCtx): void {
+  for (const { path, message } of eventDataIssues(body.type, body.data)) {
+    ctx.addIssue({ code: 'custom', path: ['data', ...path], message });
+  }
+}
+
+/** Runs {@link checkEventData} only on a valid `type` and `data`, even when other fields are invalid. */
+function typeAndDataValid({ value, issues }: z.core.ParsePayload): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    issues.every(({ code, path = [] }) =>
+      path.length === 0 ? code === 'unrecognized_keys' : path[0] !== 'type' && path[0] !== 'data',
+    )
+  );
+}
 
 export const EmitEventBody = z
   .strictObject({
@@ -263,10 +326,11 @@ export const EmitEventBody = z
         error: `must not nest more than ${MAX_EVENT_DATA_DEPTH} levels deep`,
       })
       .openapi({
-        description: `Shaped as the example of \`type\`; at most ${MAX_EVENT_DATA_DEPTH} levels deep, \`data\` included.`,
+        description: `Must match the JSON Schema of \`type\` that \`GET /v1/event-types\` publishes (a mismatch answers 400 naming each field); keys the schema does not name are kept. At most ${MAX_EVENT_DATA_DEPTH} levels deep, \`data\` included.`,
       }),
     occurredAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Default: now.' }),
   })
+  .superRefine(checkEventData, { when: typeAndDataValid })
   .openapi('EmitEventRequest');
 
 export const EmitEventHeaders = z.object({
@@ -276,6 +340,7 @@ export const EmitEventHeaders = z.object({
   }),
 });
 
+// Schemas made in src/contract predate `extendZodWithOpenApi`: they are named with zod's own `.meta`.
 export const EmittedEvent = EmittedEventSchema.meta({ id: 'EmittedEvent' });
 
 export const EventEnvelope = EventEnvelopeSchema.meta({ id: 'EventEnvelope' });
@@ -287,6 +352,35 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const EVENT_DELIVERY_STATUSES = ['delivering', 'completed', 'terminated'] as const;
 export type EventDeliveryStatus = (typeof EVENT_DELIVERY_STATUSES)[number];
 
+/** Failure type of an attempt that ended without a report: its worker stopped, or it timed out. */
+export const UNREPORTED_ATTEMPT = 'Unreported';
+
+export const Attempt = z
+  .object({
+    attempt: z.number().int().openapi({ description: 'Starts at 1 for each delivery.' }),
+    trigger: z.enum(DELIVERY_TRIGGERS).openapi({
+      description:
+        'What started the delivery: `scheduled` (the event was emitted), `redelivery` (asked for), `recovery` (a bulk recovery) or `test`.',
+    }),
+    outcome: z.enum(['succeeded', 'failed']),
+    startedAt: z.string().nullable(),
+    durationMs: z.number().int().nullable(),
+    statusCode: z.number().int().nullable(),
+    failureType: z
+      .string()
+      .nullable()
+      .openapi({
+        description: `\`HttpStatus\`, \`Timeout\`, \`ConnectionError\`, \`EndpointGone\`, \`DestinationBlocked\`, \`WebhookUnavailable\`, or \`${UNREPORTED_ATTEMPT}\` for an attempt whose worker stopped before it could report.`,
+      }),
+    error: z.string().nullable(),
+    responseExcerpt: z.string().nullable().openapi({ description: "The start of the receiver's answer." }),
+    retryAfterMs: z.number().int().nullable().openapi({
+      description: 'The wait the receiver asked for with `Retry-After` (429 or 503), as honoured (at most one hour).',
+    }),
+  })
+  .openapi('Attempt');
+export type AttemptView = z.infer<typeof Attempt>;
+
 const Delivery = {
   status: z.enum(DELIVERY_STATUSES),
   attempts: z.number().int().openapi({ description: 'Attempts that have ended so far.' }),
@@ -294,6 +388,7 @@ const Delivery = {
   lastError: z.string().nullable(),
   nextAttemptAt: z.string().nullable(),
   completedAt: z.string().nullable(),
+  attemptLog: z.array(Attempt).openapi({ description: 'Every attempt that has ended, oldest first.' }),
 };
 
 export const EventStatus = z
@@ -302,6 +397,7 @@ export const EventStatus = z
     status: z.enum(EVENT_DELIVERY_STATUSES),
     webhookId: z.string().nullable().openapi({ description: 'Set when this delivery targets one webhook only.' }),
     redeliveryOf: z.string().nullable(),
+    trigger: z.enum(DELIVERY_TRIGGERS),
     startedAt: z.string(),
     closedAt: z.string().nullable(),
     deliveries: z.array(
@@ -333,7 +429,15 @@ export const RedeliveryAccepted = z
   .openapi('RedeliveryAccepted');
 export type RedeliveryAcceptedView = z.infer<typeof RedeliveryAccepted>;
 
-export const DeliveryListQuery = PageQuery(100, 20).extend({ status: z.enum(DELIVERY_STATUSES).optional() });
+export const DeliveryListQuery = PageQuery(100, 20).extend({
+  status: z
+    .enum(DELIVERY_STATUSES)
+    .optional()
+    .openapi({ description: "Only deliveries in this state, this webhook's own." }),
+  type: EventEnvelopeSchema.shape.type.optional(),
+  since: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time, such as 2026-01-15T10:00:00Z' }).optional(),
+  until: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time, such as 2026-01-15T10:00:00Z' }).optional(),
+});
 
 const DeliveryItem = z
   .object({
@@ -342,6 +446,7 @@ const DeliveryItem = z
     redeliveryId: z.string().nullable().openapi({
       description: 'Set on redeliveries: the id to read them by under `/v1/events/{id}/redeliveries/`.',
     }),
+    trigger: z.enum(DELIVERY_TRIGGERS).nullable(),
     ...Delivery,
     startedAt: z.string(),
     temporalUiUrl: z.string(),
@@ -351,6 +456,84 @@ const DeliveryItem = z
 export type DeliveryItemView = z.infer<typeof DeliveryItem>;
 
 export const DeliveryList = page(DeliveryItem).openapi('DeliveryList');
+
+const AttemptItem = Attempt.extend({
+  eventId: z.string(),
+  eventType: z.string(),
+  redeliveryId: z.string().nullable(),
+}).openapi('AttemptItem');
+export type AttemptItemView = z.infer<typeof AttemptItem>;
+export const AttemptList = page(AttemptItem).openapi('AttemptList');
+
+const IsoTime = z.iso
+  .datetime({ offset: true, error: 'must be an ISO 8601 time, such as 2026-01-15T10:00:00Z' })
+  .openapi({ example: '2026-01-15T10:00:00Z' });
+
+export const EventSearchQuery = PageQuery(100, 20).extend({
+  type: EventEnvelopeSchema.shape.type.optional().openapi({ description: 'Only events of this type.' }),
+  status: z.enum(DELIVERY_STATUSES).optional().openapi({
+    description:
+      "Only deliveries in this state; with `webhookId`, that webhook's own delivery. `failed` is the dead-letter view: what gave up and can be recovered.",
+  }),
+  webhookId: ResourceId.optional().openapi({ description: 'Only deliveries to this webhook.' }),
+  since: IsoTime.optional().openapi({ description: 'Only deliveries started at or after this time.' }),
+  until: IsoTime.optional().openapi({ description: 'Only deliveries started at or before this time.' }),
+});
+
+const EventSearchItem = z
+  .object({
+    eventId: z.string(),
+    eventType: z.string(),
+    redeliveryId: z.string().nullable(),
+    trigger: z.enum(DELIVERY_TRIGGERS).nullable(),
+    status: z.enum(DELIVERY_STATUSES),
+    webhookIds: z.array(z.string()).openapi({
+      description: 'The webhooks this workflow delivers to; empty for a fan-out past 50, listed on its batches.',
+    }),
+    failedWebhookIds: z.array(z.string()),
+    startedAt: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    temporalUiUrl: z.string(),
+  })
+  .openapi('EventSearchItem');
+export type EventSearchItemView = z.infer<typeof EventSearchItem>;
+export const EventSearchList = page(EventSearchItem).openapi('EventSearchList');
+
+export const RecoverBody = z
+  .strictObject({
+    since: IsoTime.openapi({ description: 'Recover deliveries started at or after this time.' }),
+    until: IsoTime.optional().openapi({
+      description: 'Default: the end of the current minute, so that asking again within the minute finds the same recovery.',
+    }),
+    includeUndelivered: z.boolean().optional().openapi({
+      description:
+        'Also deliver the events of the window this webhook subscribes to but was never sent, because it was disabled when they were emitted.',
+    }),
+  })
+  .openapi('RecoverRequest');
+
+export const WorkspaceRecoverBody = RecoverBody.omit({ includeUndelivered: true }).openapi('WorkspaceRecoverRequest');
+
+export const RecoveryParams = z.object({ id: ResourceId });
+
+export const Recovery = z
+  .object({
+    recoveryId: z.string(),
+    webhookId: z.string().nullable(),
+    since: z.string(),
+    until: z.string(),
+    includeUndelivered: z.boolean(),
+    status: z.enum(['running', 'completed', 'cancelled']),
+    found: z.number().int().openapi({ description: 'Failed deliveries found so far.' }),
+    redelivered: z.number().int().openapi({ description: 'Redeliveries started.' }),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+    startedAt: z.string(),
+    closedAt: z.string().nullable(),
+    temporalUiUrl: z.string(),
+  })
+  .openapi('Recovery');
+export type RecoveryView = z.infer<typeof Recovery>;
 
 export const Health = z.object({ status: z.literal('ok') }).openapi('Health');
 
@@ -430,3 +613,39 @@ export const NewApiKey = ApiKey.extend({
 export type NewApiKeyView = z.infer<typeof NewApiKey>;
 
 export const ApiKeyList = page(ApiKey).openapi('ApiKeyList');
+
+export const CreatePortalSessionBody = z
+  .strictObject({
+    expiresInSeconds: z
+      .number()
+      .int()
+      .min(10)
+      .max(24 * 3600)
+      .optional()
+      .openapi({
+        description:
+          'How long the link may be opened, at most the server’s `HOOKLINE_PORTAL_LINK_TTL_SECONDS` (default 600).',
+      }),
+  })
+  .openapi('CreatePortalSessionRequest');
+
+export const PortalSessionHeaders = z.object({
+  host: z
+    .string()
+    .max(255)
+    .regex(/^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/, 'must be a host name or address, with an optional port')
+    .optional()
+    .openapi({ description: 'The link points at this host unless the server sets `HOOKLINE_PUBLIC_URL`.' }),
+});
+
+export const PortalSession = z
+  .object({
+    url: z.string().openapi({
+      description:
+        'Opens the webhooks settings page for this workspace, once. The token is in the fragment, which browsers do not send to servers or in `Referer`.',
+      example: 'https://hookline.example.com/ui/#portal=pl_…',
+    }),
+    expiresAt: z.string().openapi({ description: 'After this the link is refused, used or not.' }),
+  })
+  .openapi('PortalSession');
+export type PortalSessionView = z.infer<typeof PortalSession>;

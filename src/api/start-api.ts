@@ -5,6 +5,7 @@ import { createApp, type CodecEndpoint } from './app';
 import type { ApiLimits } from './deps';
 import type { TemporalDeps } from './domain/temporal';
 import { startApiServer, type ApiServer } from './server';
+import type { UiSettings } from './ui/settings';
 
 export interface StartApiOptions {
   db: Db;
@@ -18,11 +19,13 @@ export interface StartApiOptions {
   /** 0 picks a free port. */
   port: number;
   limits: ApiLimits;
+  /** The settings page and its sessions. */
+  ui: UiSettings;
 }
 
 /** Builds the app and serves it; `close` lets in-flight requests finish. */
 export function startApi(options: StartApiOptions): Promise<ApiServer> {
-  const { db, temporal, logger, guard, codec, limits } = options;
-  const app = createApp({ db, temporal, logger, guard, codec, limits });
+  const { db, temporal, logger, guard, codec, limits, ui } = options;
+  const app = createApp({ db, temporal, logger, guard, codec, limits, ui });
   return startApiServer(app, { host: options.host, port: options.port });
 }

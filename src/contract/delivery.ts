@@ -36,6 +36,19 @@ export const INLINE_EVENT_BUDGET_BYTES = 1024 * 1024;
 export const BATCHED_FAN_OUT_PATCH = 'batched-fan-out-v1';
 
 /**
+ * Marks workflows that record each retried attempt (the {@link ATTEMPT_REPORTED_SIGNAL}), set their
+ * outcome for search when they close, and report exhausted deliveries (see `patched`).
+ */
+export const ATTEMPT_RECORDS_PATCH = 'attempt-records-v1';
+
+/**
+ * Sent by a failed attempt that will be retried to the workflow that runs it, so that history holds
+ * every attempt: Temporal keeps only the last failure of an activity it retries. The first attempt that
+ * succeeds and the last that fails need no signal: their result and failure are in history.
+ */
+export const ATTEMPT_REPORTED_SIGNAL = 'attemptReported';
+
+/**
  * The activities the delivery workflow calls, as it sees them; `createActivities` implements them.
  * Renaming one is a versioning change.
  */
@@ -44,6 +57,11 @@ export interface DeliveryActivities {
   findEndpoints(input: FindEndpointsInput): Promise<Endpoint[]>;
   /** One signed POST of the event to one webhook; Temporal retries it. */
   postEvent(input: PostEventInput): Promise<PostEventResult>;
+  /**
+   * Runs when deliveries of a service event failed for good: tells each webhook's health workflow, and
+   * emits `delivery.exhausted` to the webhooks that subscribe to it.
+   */
+  reportExhausted(input: ReportExhaustedInput): Promise<void>;
 }
 
 /** Activity type of the one-attempt POST; the API reads attempts by it. */
@@ -84,7 +102,42 @@ export const SEARCH_ATTRIBUTES = {
   eventId: defineSearchAttributeKey('HooklineEventId', SearchAttributeType.KEYWORD),
   eventType: defineSearchAttributeKey('HooklineEventType', SearchAttributeType.KEYWORD),
   webhookIds: defineSearchAttributeKey('HooklineWebhookIds', SearchAttributeType.KEYWORD_LIST),
+  /** {@link DeliveryTrigger}, set at start. */
+  trigger: defineSearchAttributeKey('HooklineTrigger', SearchAttributeType.KEYWORD),
+  /**
+   * {@link DeliveryOutcomeName}: `pending` from the start, `retrying` from the first retried attempt, the
+   * final one at close.
+   */
+  outcome: defineSearchAttributeKey('HooklineOutcome', SearchAttributeType.KEYWORD),
+  /** At close, the webhooks of `HooklineWebhookIds` whose delivery failed: the dead letters. */
+  failedWebhookIds: defineSearchAttributeKey('HooklineFailedWebhookIds', SearchAttributeType.KEYWORD_LIST),
+  /** At close, when some deliveries failed, the webhooks that were delivered to. */
+  deliveredWebhookIds: defineSearchAttributeKey('HooklineDeliveredWebhookIds', SearchAttributeType.KEYWORD_LIST),
 } as const;
+
+/** What started a delivery workflow. */
+export const DELIVERY_TRIGGERS = ['scheduled', 'redelivery', 'recovery', 'test'] as const;
+export type DeliveryTrigger = (typeof DELIVERY_TRIGGERS)[number];
+
+/** What started a delivery, from its input (see `DeliverEventInput.trigger`). */
+export function deliveryTriggerOf(
+  input: Pick<DeliverEventInput, 'trigger' | 'recoveryId' | 'redeliveryOf' | 'webhookId'>,
+): DeliveryTrigger {
+  if (input.trigger) return input.trigger;
+  if (input.recoveryId) return 'recovery';
+  if (input.redeliveryOf) return 'redelivery';
+  // A first delivery restricted to one webhook is a test event.
+  return input.webhookId ? 'test' : 'scheduled';
+}
+
+/** A delivery workflow's outcome as search sees it (workflows from before outcomes have none). */
+export const DELIVERY_OUTCOMES = {
+  pending: 'pending',
+  retrying: 'retrying',
+  succeeded: 'succeeded',
+  failed: 'failed',
+} as const;
+export type DeliveryOutcomeName = (typeof DELIVERY_OUTCOMES)[keyof typeof DELIVERY_OUTCOMES];
 
 export const ALL_SEARCH_ATTRIBUTES = Object.values(SEARCH_ATTRIBUTES);
 
@@ -100,9 +153,11 @@ export interface FindEndpointsInput {
  * One attempt's input: the event itself when it is small enough, otherwise the id of the workflow whose
  * start input holds it (see {@link INLINE_EVENT_BUDGET_BYTES}).
  */
-export type PostEventInput = { webhookId: string } & (
-  { event: EventEnvelope; eventWorkflowId?: undefined } | { event?: undefined; eventWorkflowId: string }
-);
+export type PostEventInput = {
+  webhookId: string;
+  /** Set when the webhook chose a schedule other than the standard one; the attempt needs it for `Retry-After`. */
+  retrySchedule?: RetryScheduleName;
+} & ({ event: EventEnvelope; eventWorkflowId?: undefined } | { event?: undefined; eventWorkflowId: string });
 
 /** The event without its data: what a batch workflow and its search attributes need to know of it. */
 export type EventHeader = Omit<EventEnvelope, 'data'>;
@@ -120,12 +175,60 @@ export interface PostEventResult {
   statusCode: number;
   attempt: number;
   durationMs: number;
+  /** ISO time the attempt started; absent in results from before attempts were recorded. */
+  startedAt?: string;
+  /** The start of the receiver's answer, at most {@link MAX_RECORDED_EXCERPT} characters. */
+  responseExcerpt?: string;
 }
 
 /** Carried as the first detail of every delivery `ApplicationFailure`. */
 export interface PostFailureDetails {
   attempt: number;
   statusCode?: number;
+  startedAt?: string;
+  durationMs?: number;
+  responseExcerpt?: string;
+  /** How long the receiver asked to wait (`Retry-After`), as honoured: capped at {@link MAX_RETRY_AFTER_MS}. */
+  retryAfterMs?: number;
+}
+
+/** Characters of a receiver's answer kept with each attempt. */
+export const MAX_RECORDED_EXCERPT = 1024;
+
+/**
+ * The longest wait a receiver's `Retry-After` (on a 429 or 503) can impose before the next attempt. The
+ * wait never shortens the schedule, and it spends no extra attempt.
+ */
+export const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
+
+/** One attempt as history records it: by its signal, its result or its failure. */
+export interface AttemptRecord {
+  webhookId: string;
+  attempt: number;
+  startedAt: string;
+  durationMs: number;
+  outcome: 'succeeded' | 'failed';
+  statusCode?: number;
+  failureType?: string;
+  error?: string;
+  responseExcerpt?: string;
+  retryAfterMs?: number;
+}
+
+/** One delivery that failed for good, as {@link DeliveryActivities.reportExhausted} hears of it. */
+export interface ExhaustedDelivery {
+  webhookId: string;
+  attempts: number;
+  statusCode?: number;
+  error?: string;
+  errorType?: string;
+}
+
+export interface ReportExhaustedInput {
+  event: EventHeader;
+  /** The workflow whose deliveries failed; makes the operational events' ids unique and repeatable. */
+  workflowId: string;
+  deliveries: ExhaustedDelivery[];
 }
 
 /**

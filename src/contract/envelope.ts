@@ -4,7 +4,13 @@
  * them. Workflow code imports the types only, so its bundle carries no zod.
  */
 import { z } from 'zod';
-import { EVENT_TYPES, PING_EVENT_TYPE, type EventType } from './event-types';
+import {
+  EVENT_TYPES,
+  OPERATIONAL_EVENT_TYPES,
+  PING_EVENT_TYPE,
+  type EventType,
+  type OperationalEventType,
+} from './event-types';
 
 /** Event ids double as the `webhook-id` header and part of the workflow id. */
 export const EventIdSchema = z
@@ -21,7 +27,12 @@ export const EventTypeSchema = z.enum(EVENT_TYPES as [EventType, ...EventType[]]
 export const EventEnvelopeSchema = z.object({
   /** Unique within the workspace; also the `webhook-id` header, so receivers can drop duplicates. */
   id: EventIdSchema,
-  type: z.union([EventTypeSchema, z.literal(PING_EVENT_TYPE)]),
+  /** A service's event type, or one Hookline emits itself: an operational event or a test ping. */
+  type: z.union([
+    EventTypeSchema,
+    z.enum(OPERATIONAL_EVENT_TYPES as [OperationalEventType, ...OperationalEventType[]]),
+    z.literal(PING_EVENT_TYPE),
+  ]),
   workspaceId: z.string().min(1).max(128),
   /** ISO 8601 time at which the event happened. */
   timestamp: z.iso.datetime({ offset: true }),
@@ -54,5 +65,12 @@ export const DeliverEventInputSchema = z.object({
   webhookId: z.string().min(1).optional(),
   /** Workflow id of the delivery this one repeats. */
   redeliveryOf: z.string().min(1).optional(),
+  /**
+   * What started it, as attempts and search report it; without it, a redelivery when `redeliveryOf` is
+   * set, otherwise a scheduled delivery.
+   */
+  trigger: z.enum(['scheduled', 'redelivery', 'recovery', 'test']).optional(),
+  /** The recovery that started this redelivery. */
+  recoveryId: z.string().min(1).optional(),
 });
 export type DeliverEventInput = z.infer<typeof DeliverEventInputSchema>;

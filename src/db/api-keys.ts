@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, eq, gt, isNull, lte, or, sql } from 'drizzle-orm';
-import type { Db } from './handle';
+import { first, type Db, type Tables } from './handle';
 import { newId } from '../shared/ids';
-import { API_KEY_SCOPES, apiKeys, workspaces, type ApiKey, type ApiKeyScope, type Workspace } from './schema';
-import { createWorkspace, findWorkspaceByName, type DbOrTx } from './workspaces';
+import { API_KEY_SCOPES, type ApiKey, type ApiKeyScope, type Workspace } from './schema';
+import { ensureWorkspace, findWorkspaceByName } from './workspaces';
 
 const API_KEY_PREFIX = 'hk_';
 /** Enough of the key to tell keys apart in listings, too little to guess the rest. */
@@ -43,21 +43,27 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-export function createApiKey(db: DbOrTx, workspaceId: string, options: NewApiKeyOptions = {}): CreatedApiKey {
+export async function createApiKey(
+  db: Db,
+  workspaceId: string,
+  options: NewApiKeyOptions = {},
+): Promise<CreatedApiKey> {
   const key = API_KEY_PREFIX + randomBytes(32).toString('base64url');
-  const apiKey = db
-    .insert(apiKeys)
-    .values({
-      id: newId('key'),
-      workspaceId,
-      keyHash: hashApiKey(key),
-      prefix: key.slice(0, DISPLAY_PREFIX_LENGTH),
-      name: options.name ?? '',
-      scope: options.scope ?? API_KEY_SCOPES.manage,
-      expiresAt: options.expiresAt?.toISOString() ?? null,
-    })
-    .returning()
-    .get();
+  const [apiKey] = await db.query((q, { apiKeys }) =>
+    q
+      .insert(apiKeys)
+      .values({
+        id: newId('key'),
+        workspaceId,
+        keyHash: hashApiKey(key),
+        prefix: key.slice(0, DISPLAY_PREFIX_LENGTH),
+        name: options.name ?? '',
+        scope: options.scope ?? API_KEY_SCOPES.manage,
+        expiresAt: options.expiresAt?.toISOString() ?? null,
+      })
+      .returning(),
+  );
+  if (!apiKey) throw new Error('The new API key was not returned');
   return { apiKey, key };
 }
 
@@ -77,13 +83,15 @@ export interface ApiKeyOwner {
  * A key and its workspace, found by the key's hash (the key itself is never compared or stored), or
  * undefined for an unknown key. Revoked and expired keys are found too: callers decide what to tell.
  */
-export function findApiKey(db: Db, key: string): ApiKeyOwner | undefined {
-  return db
-    .select({ apiKey: apiKeys, workspace: workspaces })
-    .from(apiKeys)
-    .innerJoin(workspaces, eq(apiKeys.workspaceId, workspaces.id))
-    .where(eq(apiKeys.keyHash, hashApiKey(key)))
-    .get();
+export async function findApiKey(db: Db, key: string): Promise<ApiKeyOwner | undefined> {
+  const rows = await db.query((q, { apiKeys, workspaces }) =>
+    q
+      .select({ apiKey: apiKeys, workspace: workspaces })
+      .from(apiKeys)
+      .innerJoin(workspaces, eq(apiKeys.workspaceId, workspaces.id))
+      .where(eq(apiKeys.keyHash, hashApiKey(key))),
+  );
+  return first(rows);
 }
 
 /**
@@ -91,26 +99,34 @@ export function findApiKey(db: Db, key: string): ApiKeyOwner | undefined {
  * {@link LAST_USED_RESOLUTION_MS}. The condition sits in the UPDATE itself so that concurrent requests,
  * in this process or another, write at most once. Returns whether it wrote.
  */
-export function recordApiKeyUse(db: Db, apiKey: Pick<ApiKey, 'id' | 'lastUsedAt'>, now: Date = new Date()): boolean {
+export async function recordApiKeyUse(
+  db: Db,
+  apiKey: Pick<ApiKey, 'id' | 'lastUsedAt'>,
+  now: Date = new Date(),
+): Promise<boolean> {
   const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
-  // Skipping the statement when the row just read is fresh keeps a busy emitter from taking SQLite's
-  // write lock on every request; the WHERE clause below stays the authority.
+  // Skipping the statement when the row just read is fresh keeps a busy emitter from taking the
+  // database's write lock on every request; the WHERE clause below stays the authority.
   if (apiKey.lastUsedAt !== null && apiKey.lastUsedAt > staleBefore) return false;
-  const result = db
-    .update(apiKeys)
-    .set({ lastUsedAt: now.toISOString() })
-    .where(and(eq(apiKeys.id, apiKey.id), or(isNull(apiKeys.lastUsedAt), lte(apiKeys.lastUsedAt, staleBefore))))
-    .run();
-  return result.changes > 0;
+  const written = await db.query((q, { apiKeys }) =>
+    q
+      .update(apiKeys)
+      .set({ lastUsedAt: now.toISOString() })
+      .where(and(eq(apiKeys.id, apiKey.id), or(isNull(apiKeys.lastUsedAt), lte(apiKeys.lastUsedAt, staleBefore))))
+      .returning({ id: apiKeys.id }),
+  );
+  return written.length > 0;
 }
 
 /** A key of this workspace, or undefined: other workspaces' keys do not exist for the caller. */
-export function findWorkspaceApiKey(db: Db, workspaceId: string, keyId: string): ApiKey | undefined {
-  return db
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.id, keyId)))
-    .get();
+export async function findWorkspaceApiKey(db: Db, workspaceId: string, keyId: string): Promise<ApiKey | undefined> {
+  const rows = await db.query((q, { apiKeys }) =>
+    q
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.id, keyId))),
+  );
+  return first(rows);
 }
 
 export interface ListApiKeysOptions {
@@ -120,25 +136,31 @@ export interface ListApiKeysOptions {
 }
 
 /** One page of a workspace's keys in id order (ids sort by creation time), revoked and expired ones included. */
-export function listApiKeys(db: Db, workspaceId: string, options: ListApiKeysOptions): ApiKey[] {
-  const after = options.afterId === undefined ? undefined : gt(apiKeys.id, options.afterId);
-  return db
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.workspaceId, workspaceId), after))
-    .orderBy(asc(apiKeys.id))
-    .limit(options.limit)
-    .all();
+export function listApiKeys(db: Db, workspaceId: string, options: ListApiKeysOptions): Promise<ApiKey[]> {
+  return db.query((q, { apiKeys }) => {
+    const after = options.afterId === undefined ? undefined : gt(apiKeys.id, options.afterId);
+    return q
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.workspaceId, workspaceId), after))
+      .orderBy(asc(apiKeys.id))
+      .limit(options.limit);
+  });
 }
 
 /**
  * Revokes a key of this workspace; revoking it again keeps the first `revokedAt`. Undefined when the
  * workspace has no such key.
  */
-export function revokeApiKey(db: Db, workspaceId: string, keyId: string, now: Date = new Date()): ApiKey | undefined {
+export async function revokeApiKey(
+  db: Db,
+  workspaceId: string,
+  keyId: string,
+  now: Date = new Date(),
+): Promise<ApiKey | undefined> {
   const at = now.toISOString();
-  return (
-    db
+  const rows = await db.query((q, { apiKeys }) =>
+    q
       .update(apiKeys)
       // SET reads the row as it was: a key revoked before keeps both its timestamps.
       .set({
@@ -146,9 +168,9 @@ export function revokeApiKey(db: Db, workspaceId: string, keyId: string, now: Da
         updatedAt: sql`case when ${apiKeys.revokedAt} is null then ${at} else ${apiKeys.updatedAt} end`,
       })
       .where(and(eq(apiKeys.workspaceId, workspaceId), eq(apiKeys.id, keyId)))
-      .returning()
-      .get()
+      .returning(),
   );
+  return first(rows);
 }
 
 export interface WorkspaceWithKey {
@@ -166,26 +188,26 @@ export function createWorkspaceKey(
   db: Db,
   name: string,
   options: NewApiKeyOptions = {},
-): WorkspaceWithKey & { apiKey: string; apiKeyRecord: ApiKey } {
-  return db.transaction((tx) => {
-    const existing = findWorkspaceByName(tx, name);
-    const workspace = existing ?? createWorkspace(tx, name);
-    const { key, apiKey } = createApiKey(tx, workspace.id, options);
-    return { workspace, apiKey: key, apiKeyRecord: apiKey, created: !existing };
+): Promise<WorkspaceWithKey & { apiKey: string; apiKeyRecord: ApiKey }> {
+  return db.transaction(async (tx) => {
+    const { workspace, created } = await ensureWorkspace(tx, name);
+    const { key, apiKey } = await createApiKey(tx, workspace.id, options);
+    return { workspace, apiKey: key, apiKeyRecord: apiKey, created };
   });
 }
 
 /**
  * The workspace named `default`, created with a key on first run. The key is returned only then, so
- * that `npm start` prints it once.
+ * that `npm start` prints it once, even when several processes start at once.
  */
-export function ensureDefaultWorkspace(db: Db): WorkspaceWithKey {
-  return db.transaction((tx) => {
-    const existing = findWorkspaceByName(tx, DEFAULT_WORKSPACE_NAME);
-    if (existing) return { workspace: existing, created: false };
-    const workspace = createWorkspace(tx, DEFAULT_WORKSPACE_NAME);
-    const { key, apiKey } = createApiKey(tx, workspace.id);
-    return { workspace, apiKey: key, apiKeyRecord: apiKey, created: true };
+export async function ensureDefaultWorkspace(db: Db): Promise<WorkspaceWithKey> {
+  const existing = await findWorkspaceByName(db, DEFAULT_WORKSPACE_NAME);
+  if (existing) return { workspace: existing, created: false };
+  return db.transaction(async (tx) => {
+    const { workspace, created } = await ensureWorkspace(tx, DEFAULT_WORKSPACE_NAME);
+    if (!created) return { workspace, created };
+    const { key, apiKey } = await createApiKey(tx, workspace.id);
+    return { workspace, apiKey: key, apiKeyRecord: apiKey, created };
   });
 }
 
@@ -193,52 +215,59 @@ export interface ApiKeyListing extends Omit<ApiKey, 'keyHash'> {
   workspace: string;
 }
 
-const listingColumns = {
-  workspace: workspaces.name,
-  id: apiKeys.id,
-  workspaceId: apiKeys.workspaceId,
-  prefix: apiKeys.prefix,
-  name: apiKeys.name,
-  scope: apiKeys.scope,
-  expiresAt: apiKeys.expiresAt,
-  revokedAt: apiKeys.revokedAt,
-  lastUsedAt: apiKeys.lastUsedAt,
-  createdAt: apiKeys.createdAt,
-  updatedAt: apiKeys.updatedAt,
-};
+/** What operators see of a key: everything but its hash, and its workspace's name. */
+function listingColumns({ apiKeys, workspaces }: Tables) {
+  return {
+    workspace: workspaces.name,
+    id: apiKeys.id,
+    workspaceId: apiKeys.workspaceId,
+    prefix: apiKeys.prefix,
+    name: apiKeys.name,
+    scope: apiKeys.scope,
+    expiresAt: apiKeys.expiresAt,
+    revokedAt: apiKeys.revokedAt,
+    lastUsedAt: apiKeys.lastUsedAt,
+    createdAt: apiKeys.createdAt,
+    updatedAt: apiKeys.updatedAt,
+  };
+}
 
 /** Every key of every workspace, by workspace, with only its first characters: for operators. */
-export function listAllApiKeys(db: Db): ApiKeyListing[] {
-  return db
-    .select(listingColumns)
-    .from(apiKeys)
-    .innerJoin(workspaces, eq(apiKeys.workspaceId, workspaces.id))
-    .orderBy(workspaces.name, apiKeys.createdAt)
-    .all();
+export function listAllApiKeys(db: Db): Promise<ApiKeyListing[]> {
+  return db.query((q, tables) =>
+    q
+      .select(listingColumns(tables))
+      .from(tables.apiKeys)
+      .innerJoin(tables.workspaces, eq(tables.apiKeys.workspaceId, tables.workspaces.id))
+      .orderBy(tables.workspaces.name, tables.apiKeys.createdAt),
+  );
 }
 
 /**
  * Keys, of any workspace, whose id is `ref` or whose displayed prefix starts with it (the `…` that
  * listings print after a prefix is ignored). More than one means `ref` is ambiguous.
  */
-export function findApiKeysByIdOrPrefix(db: Db, ref: string): ApiKeyListing[] {
+export async function findApiKeysByIdOrPrefix(db: Db, ref: string): Promise<ApiKeyListing[]> {
   const wanted = ref.trim().replace(/…$/, '');
   if (wanted === '') return [];
-  const byId = db
-    .select(listingColumns)
-    .from(apiKeys)
-    .innerJoin(workspaces, eq(apiKeys.workspaceId, workspaces.id))
-    .where(eq(apiKeys.id, wanted))
-    .all();
+  const byId = await db.query((q, tables) =>
+    q
+      .select(listingColumns(tables))
+      .from(tables.apiKeys)
+      .innerJoin(tables.workspaces, eq(tables.apiKeys.workspaceId, tables.workspaces.id))
+      .where(eq(tables.apiKeys.id, wanted)),
+  );
   if (byId.length > 0) return byId;
   // A prefix shorter than the key's marker would match every key: that is never what was meant.
   if (wanted.length <= API_KEY_PREFIX.length) return [];
-  const pattern = wanted.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
-  return db
-    .select(listingColumns)
-    .from(apiKeys)
-    .innerJoin(workspaces, eq(apiKeys.workspaceId, workspaces.id))
-    .where(sql`${apiKeys.prefix} like ${pattern} escape '\\'`)
-    .orderBy(workspaces.name, apiKeys.createdAt)
-    .all();
+  return db.query((q, tables) =>
+    q
+      .select(listingColumns(tables))
+      .from(tables.apiKeys)
+      .innerJoin(tables.workspaces, eq(tables.apiKeys.workspaceId, tables.workspaces.id))
+      // Compared character for character, case included (keys are base64url), with no wildcards, the
+      // same on both stores: SQLite's LIKE would ignore case, PostgreSQL's would not.
+      .where(sql`substr(${tables.apiKeys.prefix}, 1, ${wanted.length}) = ${wanted}`)
+      .orderBy(tables.workspaces.name, tables.apiKeys.createdAt),
+  );
 }

@@ -85,7 +85,34 @@ export const webhooks = sqliteTable(
   (table) => [index('webhooks_workspace_idx').on(table.workspaceId, table.id)],
 );
 
+/**
+ * One-time links that open the settings page for a workspace without an API key (`POST
+ * /v1/portal-sessions`). Only a hash of each link's token is kept; a link is spent by its first use.
+ */
+export const portalLinks = sqliteTable(
+  'portal_links',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** The key that made the link: the sessions it opens end when that key is revoked or expires. */
+    apiKeyId: text('api_key_id')
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the token; the token itself is in the link only. */
+    tokenHash: text('token_hash').notNull().unique(),
+    /** ISO time from which the link is refused, used or not. */
+    expiresAt: text('expires_at').notNull(),
+    /** ISO time of the link's one use; null while unused. */
+    usedAt: text('used_at'),
+    createdAt: timestamps.createdAt,
+  },
+  (table) => [index('portal_links_expires_idx').on(table.expiresAt)],
+);
+
 export type Workspace = typeof workspaces.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type Webhook = typeof webhooks.$inferSelect;
 export type NewWebhook = typeof webhooks.$inferInsert;
+export type PortalLink = typeof portalLinks.$inferSelect;

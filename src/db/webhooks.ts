@@ -1,11 +1,11 @@
-import { and, asc, count, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Endpoint, FindEndpointsInput, RetryScheduleName } from '../contract/delivery';
 import { isOperationalEventType } from '../contract/event-types';
 import { generateWebhookSecret } from '../shared/webhook-secret';
 import type { FieldCipher } from '../security/field-cipher';
 import { newId } from '../shared/ids';
-import { fieldCipherOf, type Db } from './handle';
-import { webhooks, type Webhook } from './schema';
+import { DIALECTS, fieldCipherOf, first, type Db, type Tables } from './handle';
+import type { Webhook } from './schema';
 
 export const ALL_EVENTS = '*';
 
@@ -44,35 +44,55 @@ function open(db: Db, row: Webhook | undefined): Webhook | undefined {
  * values under an older key), and forgets previous secrets whose grace period is over. Runs when the
  * database is opened, so an upgrade or a key rotation completes at the next start.
  */
-export function sealWebhookFields(db: Db, now: Date): number {
+export async function sealWebhookFields(db: Db, now: Date): Promise<number> {
   const cipher = fieldCipherOf(db);
   const stale = (row: Webhook) =>
     cipher.needsReencryption(row.secret) ||
     (row.previousSecret !== null && cipher.needsReencryption(row.previousSecret)) ||
     Object.values(row.headers).some((value) => cipher.needsReencryption(value)) ||
     previousSecretExpired(row, now);
-  return db.transaction((tx) => {
+  // Most starts find nothing to do: only then is a transaction worth its locks.
+  const staleIds = (await db.query((q, { webhooks }) => q.select().from(webhooks))).filter(stale).map((row) => row.id);
+  if (staleIds.length === 0) return 0;
+  return db.transaction(async (tx) => {
     let sealed = 0;
-    for (const row of tx.select().from(webhooks).all()) {
-      if (!stale(row)) continue;
-      const plain = open(db, row);
+    for (const id of staleIds) {
+      // Read again under the lock: another process starting at the same time may have sealed it.
+      const row = await selectForUpdate(tx, id);
+      if (!row || !stale(row)) continue;
+      const plain = open(tx, row);
       const expired = previousSecretExpired(row, now);
-      tx.update(webhooks)
-        .set({
-          secret: cipher.encrypt(plain.secret, context.secret(row.id)),
-          previousSecret:
-            plain.previousSecret === null || expired
-              ? null
-              : cipher.encrypt(plain.previousSecret, context.previousSecret(row.id)),
-          previousSecretExpiresAt: expired ? null : row.previousSecretExpiresAt,
-          headers: sealHeaders(cipher, row.id, plain.headers),
-        })
-        .where(eq(webhooks.id, row.id))
-        .run();
+      await tx.query((q, { webhooks }) =>
+        q
+          .update(webhooks)
+          .set({
+            secret: cipher.encrypt(plain.secret, context.secret(row.id)),
+            previousSecret:
+              plain.previousSecret === null || expired
+                ? null
+                : cipher.encrypt(plain.previousSecret, context.previousSecret(row.id)),
+            previousSecretExpiresAt: expired ? null : row.previousSecretExpiresAt,
+            headers: sealHeaders(cipher, row.id, plain.headers),
+          })
+          .where(eq(webhooks.id, row.id))
+          .returning({ id: webhooks.id }),
+      );
       sealed += 1;
     }
     return sealed;
   });
+}
+
+/**
+ * A webhook as stored, read inside the transaction `tx` so that it stays as read until `tx` ends:
+ * SQLite's transactions hold the write lock already; on PostgreSQL the row is locked.
+ */
+async function selectForUpdate(tx: Db, webhookId: string): Promise<Webhook | undefined> {
+  const rows = await tx.query((q, { webhooks }) => {
+    const select = q.select().from(webhooks).where(eq(webhooks.id, webhookId));
+    return tx.dialect === DIALECTS.postgres ? select.for('update') : select;
+  });
+  return first(rows);
 }
 
 function previousSecretExpired(row: Pick<Webhook, 'previousSecret' | 'previousSecretExpiresAt'>, now: Date) {
@@ -94,54 +114,69 @@ export interface CreateWebhookInput {
   retrySchedule?: RetryScheduleName;
 }
 
-export function createWebhook(db: Db, input: CreateWebhookInput): Webhook {
+export async function createWebhook(db: Db, input: CreateWebhookInput): Promise<Webhook> {
   const cipher = fieldCipherOf(db);
   const id = newId('wh');
-  const row = db
-    .insert(webhooks)
-    .values({
-      id,
-      workspaceId: input.workspaceId,
-      url: input.url,
-      events: [...new Set(input.events)],
-      secret: cipher.encrypt(input.secret ?? generateWebhookSecret(), context.secret(id)),
-      description: input.description ?? '',
-      enabled: input.enabled ?? true,
-      headers: sealHeaders(cipher, id, input.headers ?? {}),
-      retrySchedule: input.retrySchedule ?? 'standard',
-    })
-    .returning()
-    .get();
+  const [row] = await db.query((q, { webhooks }) =>
+    q
+      .insert(webhooks)
+      .values({
+        id,
+        workspaceId: input.workspaceId,
+        url: input.url,
+        events: [...new Set(input.events)],
+        secret: cipher.encrypt(input.secret ?? generateWebhookSecret(), context.secret(id)),
+        description: input.description ?? '',
+        enabled: input.enabled ?? true,
+        headers: sealHeaders(cipher, id, input.headers ?? {}),
+        retrySchedule: input.retrySchedule ?? 'standard',
+      })
+      .returning(),
+  );
+  if (!row) throw new Error('The new webhook was not returned');
   return open(db, row);
 }
 
-export function findWebhook(db: Db, webhookId: string): Webhook | undefined {
-  return open(db, db.select().from(webhooks).where(eq(webhooks.id, webhookId)).get());
+export async function findWebhook(db: Db, webhookId: string): Promise<Webhook | undefined> {
+  return open(
+    db,
+    first(await db.query((q, { webhooks }) => q.select().from(webhooks).where(eq(webhooks.id, webhookId)))),
+  );
 }
 
 /**
  * The enabled webhooks of a workspace that should receive an event: ids and URLs only, never secrets,
  * because the result is recorded in workflow history.
  */
-export function findEndpoints(db: Db, input: FindEndpointsInput): Endpoint[] {
-  const scope = input.webhookId
-    ? eq(webhooks.id, input.webhookId)
-    : isOperationalEventType(input.eventType)
-      ? sql`exists (select 1 from json_each(${webhooks.events}) where value = ${input.eventType})`
-      : sql`exists (select 1 from json_each(${webhooks.events}) where value in (${input.eventType}, ${ALL_EVENTS}))`;
-  return db
-    .select({ webhookId: webhooks.id, url: webhooks.url, retrySchedule: webhooks.retrySchedule })
-    .from(webhooks)
-    .where(and(eq(webhooks.workspaceId, input.workspaceId), eq(webhooks.enabled, true), scope))
-    .orderBy(webhooks.id)
-    .all()
-    .map(({ retrySchedule, ...endpoint }) =>
-      retrySchedule === 'standard' ? endpoint : { ...endpoint, retrySchedule },
-    );
+export async function findEndpoints(db: Db, input: FindEndpointsInput): Promise<Endpoint[]> {
+  // Operational types reach only the webhooks that name them: `*` means every event a service emits.
+  const matching = isOperationalEventType(input.eventType) ? [input.eventType] : [input.eventType, ALL_EVENTS];
+  const rows = await db.query((q, { webhooks }) => {
+    const scope = input.webhookId ? eq(webhooks.id, input.webhookId) : subscribedTo(db, webhooks, matching);
+    return q
+      .select({ webhookId: webhooks.id, url: webhooks.url, retrySchedule: webhooks.retrySchedule })
+      .from(webhooks)
+      .where(and(eq(webhooks.workspaceId, input.workspaceId), eq(webhooks.enabled, true), scope))
+      .orderBy(webhooks.id);
+  });
+  return rows.map(({ retrySchedule, ...endpoint }) =>
+    retrySchedule === 'standard' ? endpoint : { ...endpoint, retrySchedule },
+  );
+}
+
+/** Whether a webhook's `events` array holds any of `types`: jsonb's `?|` on PostgreSQL, `json_each` on SQLite. */
+function subscribedTo(db: Db, webhooks: Tables['webhooks'], types: string[]): SQL {
+  const list = sql.join(
+    types.map((type) => sql`${type}`),
+    sql`, `,
+  );
+  return db.dialect === DIALECTS.postgres
+    ? sql`${webhooks.events} ?| array[${list}]::text[]`
+    : sql`exists (select 1 from json_each(${webhooks.events}) where value in (${list}))`;
 }
 
 /** {@link findEndpoints} on this database, as the emit path's endpoint resolver. */
-export function endpointResolver(db: Db): (input: FindEndpointsInput) => Endpoint[] {
+export function endpointResolver(db: Db): (input: FindEndpointsInput) => Promise<Endpoint[]> {
   return (input) => findEndpoints(db, input);
 }
 
@@ -158,40 +193,56 @@ export function signingSecrets(webhook: Webhook, now: Date): string[] {
   return secrets;
 }
 
-export function disableWebhook(db: Db, webhookId: string, reason: string): void {
-  db.update(webhooks)
-    .set({ enabled: false, disabledReason: reason, failingSince: null, updatedAt: new Date().toISOString() })
-    .where(eq(webhooks.id, webhookId))
-    .run();
+export async function disableWebhook(db: Db, webhookId: string, reason: string): Promise<void> {
+  await db.query((q, { webhooks }) =>
+    q
+      .update(webhooks)
+      .set({ enabled: false, disabledReason: reason, failingSince: null, updatedAt: new Date().toISOString() })
+      .where(eq(webhooks.id, webhookId))
+      .returning({ id: webhooks.id }),
+  );
 }
 
 /**
  * Records that the webhook's deliveries have been failing since `since`, or with null that it received
  * one again. Sets only what changes: the first failure's time stays while failures go on.
  */
-export function setWebhookFailingSince(db: Db, webhookId: string, since: string | null): void {
-  const unchanged = since === null ? sql`${webhooks.failingSince} is null` : sql`${webhooks.failingSince} is not null`;
-  db.update(webhooks)
-    .set({ failingSince: since })
-    .where(and(eq(webhooks.id, webhookId), sql`not (${unchanged})`))
-    .run();
-}
-
-/** A webhook of this workspace, or undefined: other workspaces' webhooks do not exist for the caller. */
-export function findWorkspaceWebhook(db: Db, workspaceId: string, webhookId: string): Webhook | undefined {
-  return open(
-    db,
-    db
-      .select()
-      .from(webhooks)
-      .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, webhookId)))
-      .get(),
+export async function setWebhookFailingSince(db: Db, webhookId: string, since: string | null): Promise<void> {
+  await db.query((q, { webhooks }) =>
+    q
+      .update(webhooks)
+      .set({ failingSince: since })
+      .where(
+        and(
+          eq(webhooks.id, webhookId),
+          since === null ? isNotNull(webhooks.failingSince) : isNull(webhooks.failingSince),
+        ),
+      )
+      .returning({ id: webhooks.id }),
   );
 }
 
+/** A webhook of this workspace, or undefined: other workspaces' webhooks do not exist for the caller. */
+export async function findWorkspaceWebhook(
+  db: Db,
+  workspaceId: string,
+  webhookId: string,
+): Promise<Webhook | undefined> {
+  const rows = await db.query((q, { webhooks }) =>
+    q
+      .select()
+      .from(webhooks)
+      .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, webhookId))),
+  );
+  return open(db, first(rows));
+}
+
 /** How many webhooks a workspace has, enabled or not. */
-export function countWebhooks(db: Db, workspaceId: string): number {
-  return db.select({ n: count() }).from(webhooks).where(eq(webhooks.workspaceId, workspaceId)).get()?.n ?? 0;
+export async function countWebhooks(db: Db, workspaceId: string): Promise<number> {
+  const rows = await db.query((q, { webhooks }) =>
+    q.select({ n: count() }).from(webhooks).where(eq(webhooks.workspaceId, workspaceId)),
+  );
+  return first(rows)?.n ?? 0;
 }
 
 export interface ListWebhooksOptions {
@@ -201,16 +252,17 @@ export interface ListWebhooksOptions {
 }
 
 /** One page of a workspace's webhooks in id order (ids sort by creation time). */
-export function listWebhooks(db: Db, workspaceId: string, options: ListWebhooksOptions): Webhook[] {
-  const after = options.afterId === undefined ? undefined : gt(webhooks.id, options.afterId);
-  return db
-    .select()
-    .from(webhooks)
-    .where(and(eq(webhooks.workspaceId, workspaceId), after))
-    .orderBy(asc(webhooks.id))
-    .limit(options.limit)
-    .all()
-    .map((row) => open(db, row));
+export async function listWebhooks(db: Db, workspaceId: string, options: ListWebhooksOptions): Promise<Webhook[]> {
+  const rows = await db.query((q, { webhooks }) => {
+    const after = options.afterId === undefined ? undefined : gt(webhooks.id, options.afterId);
+    return q
+      .select()
+      .from(webhooks)
+      .where(and(eq(webhooks.workspaceId, workspaceId), after))
+      .orderBy(asc(webhooks.id))
+      .limit(options.limit);
+  });
+  return rows.map((row) => open(db, row));
 }
 
 export type UpdateWebhookInput = Partial<Omit<CreateWebhookInput, 'workspaceId'>>;
@@ -219,45 +271,47 @@ export type UpdateWebhookInput = Partial<Omit<CreateWebhookInput, 'workspaceId'>
  * Applies the given fields. Enabling a webhook clears the reason it was disabled for; a new secret
  * replaces the old one at once (rotation with a grace period is {@link rotateWebhookSecret}).
  */
-export function updateWebhook(
+export async function updateWebhook(
   db: Db,
   workspaceId: string,
   webhookId: string,
   input: UpdateWebhookInput,
-): Webhook | undefined {
+): Promise<Webhook | undefined> {
   const cipher = fieldCipherOf(db);
-  const row = db
-    .update(webhooks)
-    .set({
-      ...(input.url !== undefined ? { url: input.url } : {}),
-      ...(input.events !== undefined ? { events: [...new Set(input.events)] } : {}),
-      ...(input.description !== undefined ? { description: input.description } : {}),
-      ...(input.headers !== undefined ? { headers: sealHeaders(cipher, webhookId, input.headers) } : {}),
-      ...(input.retrySchedule !== undefined ? { retrySchedule: input.retrySchedule } : {}),
-      ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
-      ...(input.enabled === true ? { disabledReason: null, failingSince: null } : {}),
-      ...(input.secret !== undefined
-        ? {
-            secret: cipher.encrypt(input.secret, context.secret(webhookId)),
-            previousSecret: null,
-            previousSecretExpiresAt: null,
-          }
-        : {}),
-      updatedAt: new Date().toISOString(),
-    })
-    .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, webhookId)))
-    .returning()
-    .get();
-  return open(db, row);
+  const rows = await db.query((q, { webhooks }) =>
+    q
+      .update(webhooks)
+      .set({
+        ...(input.url !== undefined ? { url: input.url } : {}),
+        ...(input.events !== undefined ? { events: [...new Set(input.events)] } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+        ...(input.headers !== undefined ? { headers: sealHeaders(cipher, webhookId, input.headers) } : {}),
+        ...(input.retrySchedule !== undefined ? { retrySchedule: input.retrySchedule } : {}),
+        ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+        ...(input.enabled === true ? { disabledReason: null, failingSince: null } : {}),
+        ...(input.secret !== undefined
+          ? {
+              secret: cipher.encrypt(input.secret, context.secret(webhookId)),
+              previousSecret: null,
+              previousSecretExpiresAt: null,
+            }
+          : {}),
+        updatedAt: new Date().toISOString(),
+      })
+      .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, webhookId)))
+      .returning(),
+  );
+  return open(db, first(rows));
 }
 
 /** True when a webhook was deleted. Deliveries still retrying to it end as failed at their next attempt. */
-export function deleteWebhook(db: Db, workspaceId: string, webhookId: string): boolean {
-  const deleted = db
-    .delete(webhooks)
-    .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, webhookId)))
-    .returning({ id: webhooks.id })
-    .all();
+export async function deleteWebhook(db: Db, workspaceId: string, webhookId: string): Promise<boolean> {
+  const deleted = await db.query((q, { webhooks }) =>
+    q
+      .delete(webhooks)
+      .where(and(eq(webhooks.workspaceId, workspaceId), eq(webhooks.id, webhookId)))
+      .returning({ id: webhooks.id }),
+  );
   return deleted.length > 0;
 }
 
@@ -272,22 +326,25 @@ export interface RotateWebhookSecretInput {
 }
 
 /** Replaces the secret; the old one keeps signing, beside the new one, until the grace period ends. */
-export function rotateWebhookSecret(db: Db, input: RotateWebhookSecretInput): Webhook | undefined {
+export function rotateWebhookSecret(db: Db, input: RotateWebhookSecretInput): Promise<Webhook | undefined> {
   const cipher = fieldCipherOf(db);
-  return db.transaction(() => {
-    const current = findWorkspaceWebhook(db, input.workspaceId, input.webhookId);
-    if (!current) return undefined;
-    const row = db
-      .update(webhooks)
-      .set({
-        secret: cipher.encrypt(input.secret ?? generateWebhookSecret(), context.secret(current.id)),
-        previousSecret: cipher.encrypt(current.secret, context.previousSecret(current.id)),
-        previousSecretExpiresAt: new Date(input.now.getTime() + input.graceMs).toISOString(),
-        updatedAt: input.now.toISOString(),
-      })
-      .where(eq(webhooks.id, current.id))
-      .returning()
-      .get();
-    return open(db, row);
+  return db.transaction(async (tx) => {
+    // Two rotations at once must not both keep the same previous secret: the second reads the first's.
+    const stored = await selectForUpdate(tx, input.webhookId);
+    if (!stored || stored.workspaceId !== input.workspaceId) return undefined;
+    const current = open(tx, stored);
+    const rows = await tx.query((q, { webhooks }) =>
+      q
+        .update(webhooks)
+        .set({
+          secret: cipher.encrypt(input.secret ?? generateWebhookSecret(), context.secret(current.id)),
+          previousSecret: cipher.encrypt(current.secret, context.previousSecret(current.id)),
+          previousSecretExpiresAt: new Date(input.now.getTime() + input.graceMs).toISOString(),
+          updatedAt: input.now.toISOString(),
+        })
+        .where(eq(webhooks.id, current.id))
+        .returning(),
+    );
+    return open(tx, first(rows));
   });
 }

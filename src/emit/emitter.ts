@@ -1,5 +1,6 @@
 import type { EmittedEvent as AcceptedEvent } from '../contract/envelope';
-import type { EventDataMap, EventType } from '../contract/event-types';
+import type { EventDataMap } from '../contract/event-data';
+import type { EventType } from '../contract/event-types';
 
 export interface EmitOptions {
   /** Your id for the event: emitting the same id again delivers nothing twice. Generated when absent. */
@@ -16,7 +17,11 @@ export interface EmittedEvent extends AcceptedEvent {
   replayed: boolean;
 }
 
-/** Emits events whose `data` type follows their event type. */
+/**
+ * Emits events whose `data` type follows their event type: the types are inferred from the schemas that
+ * `POST /v1/events` checks `data` against. Only the services' types are accepted; the operational ones
+ * are Hookline's.
+ */
 export interface Emitter {
   emit<T extends EventType>(type: T, data: EventDataMap[T], options?: EmitOptions): Promise<EmittedEvent>;
 }

@@ -3,8 +3,10 @@ import { TypedSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/common
 import type { deliverEventWorkflow } from '../workflows';
 import {
   DELIVER_EVENT_WORKFLOW,
+  DELIVERY_OUTCOMES,
   MAX_WEBHOOKS_PER_WORKFLOW,
   SEARCH_ATTRIBUTES,
+  deliveryTriggerOf,
   deliveryWorkflowId,
   deliveryWorkflowSummary,
   type DeliverEventInput,
@@ -76,6 +78,8 @@ export async function startDelivery(
         { key: SEARCH_ATTRIBUTES.workspaceId, value: event.workspaceId },
         { key: SEARCH_ATTRIBUTES.eventId, value: event.id },
         { key: SEARCH_ATTRIBUTES.eventType, value: event.type },
+        { key: SEARCH_ATTRIBUTES.trigger, value: deliveryTriggerOf(parsed) },
+        { key: SEARCH_ATTRIBUTES.outcome, value: DELIVERY_OUTCOMES.pending },
         // A larger fan-out lists its webhooks on its batch workflows: the list would not fit one value.
         ...(parsed.endpoints?.length && parsed.endpoints.length <= MAX_WEBHOOKS_PER_WORKFLOW
           ? [{ key: SEARCH_ATTRIBUTES.webhookIds, value: parsed.endpoints.map((e) => e.webhookId) }]

@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE } from '../contract/delivery';
+import { EventDataError, eventDataIssues } from '../contract/event-data';
+import { isEventType } from '../contract/event-types';
 import type { Emitter } from './emitter';
 import { buildEnvelope } from './envelope';
 import { startDelivery } from './start-delivery';
@@ -24,6 +26,10 @@ export function createTemporalEmitter(options: TemporalEmitterOptions): Emitter 
   const { client, workspaceId } = options;
   return {
     async emit(type, data, emitOptions = {}) {
+      // The types hold only for typed callers; the API would refuse these, so this path does too.
+      if (!isEventType(type)) throw new TypeError(`${JSON.stringify(type)} is not an event type a service can emit`);
+      const issues = eventDataIssues(type, data);
+      if (issues.length > 0) throw new EventDataError(type, issues);
       const { started, event } = await startDelivery(
         { event: buildEnvelope({ workspaceId, type, data, ...emitOptions }) },
         { client, taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE, eagerStart: options.eagerStart },

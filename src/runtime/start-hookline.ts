@@ -31,7 +31,7 @@ export interface StartHooklineOptions {
    * `TEMPORAL_ADDRESS`, or, for `npm start` without one, an embedded dev server.
    */
   temporal?: { connection?: NativeConnection; client?: Client };
-  /** Hookline's database, when the caller owns it; otherwise the configured SQLite file is opened. */
+  /** Hookline's database, when the caller owns it; otherwise the configured one is opened. */
   db?: Db;
   /** What the process encrypts with; by default from the configuration (see `setUpEncryption`). */
   encryption?: Encryption;
@@ -69,7 +69,7 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
     const guard: GuardOptions = { allowedNetworks: config.network.allowedNetworks, resolve: options.resolve };
     let db = options.db;
     if (!db) {
-      const database = openDatabase(config.databasePath, { cipher: encryption.cipher });
+      const database = await openDatabase(config.database, { cipher: encryption.cipher });
       cleanup.defer('database', database.close);
       db = database.db;
     }
@@ -118,6 +118,7 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
         guard,
         dataConverter,
         maxConcurrentActivities: config.worker.maxConcurrentActivities,
+        autoDisable: config.worker.autoDisable,
         ...options.worker,
       });
       cleanup.defer('worker', () => worker?.close());
@@ -139,7 +140,8 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
         token: encryption.codecToken,
         allowedOrigins: uiOrigins(config.temporal.uiUrl),
       };
-      api = await startApi({ db, temporal, logger, guard, codec, ...config.http });
+      const ui = { keyring: encryption.keyring, ...config.ui };
+      api = await startApi({ db, temporal, logger, guard, codec, ui, ...config.http });
       cleanup.defer('API', () => api?.close());
     }
 

@@ -36,6 +36,7 @@ const ConfigSchema = z
     TEMPORAL_PORT: port.default(7233),
     HOOKLINE_DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_PATH: z.string().min(1).optional(),
+    DATABASE_URL: parsedBy(parseDatabaseUrl).optional(),
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: port.default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -45,9 +46,23 @@ const ConfigSchema = z
     HOOKLINE_WORKER_MAX_ACTIVITIES: count.pipe(z.number().min(1, 'must be at least 1')).default(500),
     HOOKLINE_RATE_LIMIT_PER_MINUTE: count.default(6000),
     HOOKLINE_MAX_WEBHOOKS_PER_WORKSPACE: count.pipe(z.number().min(1, 'must be at least 1')).default(1000),
+    HOOKLINE_AUTO_DISABLE_AFTER_HOURS: count.default(24),
+    HOOKLINE_AUTO_DISABLE_MIN_FAILURES: count.pipe(z.number().min(1, 'must be at least 1')).default(10),
+    HOOKLINE_RECOVERY_RATE_PER_SECOND: count.pipe(z.number().min(1, 'must be at least 1')).default(20),
+    HOOKLINE_UI_SESSION_TTL_SECONDS: count.pipe(z.number().min(60, 'must be at least 60')).default(12 * 3600),
+    HOOKLINE_PORTAL_LINK_TTL_SECONDS: count
+      .pipe(
+        z
+          .number()
+          .min(10, 'must be at least 10')
+          .max(24 * 3600, 'must be at most 86400'),
+      )
+      .default(600),
+    HOOKLINE_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).optional(),
   })
   .transform((env) => {
     const dataDir = path.resolve(env.HOOKLINE_DATA_DIR);
+    const databasePath = path.resolve(env.DATABASE_PATH ?? path.join(dataDir, 'hookline.db'));
     return {
       temporal: {
         /** Unset: `npm start` runs an embedded dev server; the separate processes use localhost:7233. */
@@ -67,7 +82,14 @@ const ConfigSchema = z
         },
       },
       dataDir,
-      databasePath: path.resolve(env.DATABASE_PATH ?? path.join(dataDir, 'hookline.db')),
+      databasePath,
+      /**
+       * Where webhooks, workspaces and API keys live: PostgreSQL when `DATABASE_URL` is set, so that
+       * workers and APIs on several hosts share them; else the SQLite file at `databasePath`.
+       */
+      database: env.DATABASE_URL
+        ? { dialect: 'postgres' as const, url: env.DATABASE_URL }
+        : { dialect: 'sqlite' as const, path: databasePath },
       http: {
         host: env.HOST,
         port: env.PORT,
@@ -75,6 +97,7 @@ const ConfigSchema = z
         limits: {
           rateLimitPerMinute: env.HOOKLINE_RATE_LIMIT_PER_MINUTE,
           maxWebhooksPerWorkspace: env.HOOKLINE_MAX_WEBHOOKS_PER_WORKSPACE,
+          recoveryRatePerSecond: env.HOOKLINE_RECOVERY_RATE_PER_SECOND,
         },
       },
       worker: {
@@ -83,6 +106,26 @@ const ConfigSchema = z
          * more than the SDK's default of 100: a tenant's endpoints that hang take slots for 5 s each.
          */
         maxConcurrentActivities: env.HOOKLINE_WORKER_MAX_ACTIVITIES,
+        /**
+         * A webhook is disabled once every delivery to it has failed for this long and at least this many
+         * of them; 0 hours turns auto-disable off.
+         */
+        autoDisable:
+          env.HOOKLINE_AUTO_DISABLE_AFTER_HOURS === 0
+            ? null
+            : {
+                afterMs: env.HOOKLINE_AUTO_DISABLE_AFTER_HOURS * 3_600_000,
+                minFailures: env.HOOKLINE_AUTO_DISABLE_MIN_FAILURES,
+              },
+      },
+
+      ui: {
+        /** How long a settings-page session lasts; its API key being revoked or expiring ends it sooner. */
+        sessionTtlSeconds: env.HOOKLINE_UI_SESSION_TTL_SECONDS,
+        /** How long a portal link (`POST /v1/portal-sessions`) may be opened, once. */
+        portalLinkTtlSeconds: env.HOOKLINE_PORTAL_LINK_TTL_SECONDS,
+        /** The address browsers reach the API at, for portal links; unset: the request's own host. */
+        publicUrl: env.HOOKLINE_PUBLIC_URL?.replace(/\/+$/, ''),
       },
       network: {
         /** Networks receivers may be in although they are not public; none by default. */
@@ -103,6 +146,24 @@ const ConfigSchema = z
   });
 
 export type Config = Readonly<z.output<typeof ConfigSchema>>;
+
+/**
+ * A `postgres://` or `postgresql://` URL, returned as given. The message never repeats the value: it
+ * holds a password.
+ */
+function parseDatabaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error('must be a postgres:// URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new Error('must be a postgres:// URL');
+  if (!url.hostname && !url.searchParams.has('host')) {
+    throw new Error('must name the server (postgres://user:password@host:5432/db)');
+  }
+  return value;
+}
 
 export class ConfigError extends Error {
   constructor(readonly issues: readonly string[]) {

@@ -1,13 +1,31 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
 import { createActivities } from '../activities';
 import { createEventLoader } from '../activities/event-loader';
+import { createHealthActivities } from '../activities/health';
 import type { HttpSender } from '../activities/http';
+import { createDeliveryNotifier } from '../activities/notifier';
+import { createRecoveryActivities } from '../activities/recovery';
+import { DEFAULT_AUTO_DISABLE_POLICY, type AutoDisablePolicy } from '../contract/health';
 import type { Db } from '../db/client';
+import { endpointResolver } from '../db/webhooks';
 
-export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows', 'index.ts');
+/** The workflows' entry: the sources under tsx and the tests, the compiled files in `dist/`. */
+export const WORKFLOWS_PATH = path.join(
+  __dirname,
+  '..',
+  'workflows',
+  __filename.endsWith('.ts') ? 'index.ts' : 'index.js',
+);
+
+/**
+ * The bundle `npm run build` writes next to the compiled code (`dist/workflow-bundle.js`); a worker
+ * started from `dist/` loads it instead of bundling at start. Never present beside the sources.
+ */
+export const PREBUILT_WORKFLOW_BUNDLE = path.join(__dirname, '..', 'workflow-bundle.js');
 
 /**
  * How long a stopping worker lets running attempts finish before cancelling them: longer than the 5 s a
@@ -28,9 +46,25 @@ export interface CreateWorkerOptions {
   /** A prebuilt workflow bundle; by default the workflows are bundled at start (a few seconds). */
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
+  /** When failing webhooks are disabled (`HOOKLINE_AUTO_DISABLE_*`); null: never. */
+  autoDisable?: AutoDisablePolicy | null;
 }
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  // The worker's own connection and keys: it reads what its workflows recorded and signals them.
+  const client = new Client({
+    connection: options.connection,
+    namespace: options.namespace,
+    dataConverter: options.dataConverter,
+  });
+  const events = createEventLoader(client);
+  const resolveEndpoints = endpointResolver(options.db);
+  const notifier = createDeliveryNotifier({
+    client,
+    taskQueue: options.taskQueue,
+    policy: options.autoDisable === undefined ? DEFAULT_AUTO_DISABLE_POLICY : options.autoDisable,
+    resolveEndpoints,
+  });
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -41,18 +75,25 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities }
       : {}),
     ...(options.identity ? { identity: options.identity } : {}),
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({
-      db: options.db,
-      http: options.http,
-      // The worker's own connection and keys: it reads what its workflows recorded.
-      events: createEventLoader(
-        new Client({
-          connection: options.connection,
-          namespace: options.namespace,
-          dataConverter: options.dataConverter,
-        }),
-      ),
-    }),
+    ...workflowSource(options.workflowBundle),
+    activities: {
+      ...createActivities({ db: options.db, http: options.http, events, notifier }),
+      ...createHealthActivities({ db: options.db, notifier }),
+      ...createRecoveryActivities({
+        client,
+        namespace: options.namespace,
+        taskQueue: options.taskQueue,
+        db: options.db,
+        events,
+        notifier,
+        resolveEndpoints,
+      }),
+    },
   });
+}
+
+function workflowSource(bundle: WorkflowBundleOption | undefined) {
+  if (bundle) return { workflowBundle: bundle };
+  if (fs.existsSync(PREBUILT_WORKFLOW_BUNDLE)) return { workflowBundle: { codePath: PREBUILT_WORKFLOW_BUNDLE } };
+  return { workflowsPath: WORKFLOWS_PATH };
 }

@@ -2,6 +2,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection, Worker, WorkflowBundleOption } from '@temporalio/worker';
 import { createHttpSender, type HttpSender } from '../activities/http';
 import type { Db } from '../db/client';
+import type { AutoDisablePolicy } from '../contract/health';
 import type { GuardOptions } from '../security/network-guard';
 import { createWorker } from './create-worker';
 
@@ -21,6 +22,8 @@ export interface StartWorkerOptions {
   /** A prebuilt workflow bundle; by default the workflows are bundled at start (a few seconds). */
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
+  /** When failing webhooks are disabled (`HOOKLINE_AUTO_DISABLE_*`); null: never. */
+  autoDisable?: AutoDisablePolicy | null;
 }
 
 export interface RunningWorker {

@@ -1,16 +1,25 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  defineSignal,
   executeChild,
+  getExternalWorkflowHandle,
   log,
   patched,
   proxyActivities,
   proxyLocalActivities,
+  setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  ATTEMPT_RECORDS_PATCH,
+  ATTEMPT_REPORTED_SIGNAL,
   BATCHED_FAN_OUT_PATCH,
+  DELIVERY_FAILURE_TYPES,
+  DELIVERY_OUTCOMES,
+  RETRY_SCHEDULES,
+  type AttemptRecord,
   DELIVERY_ATTEMPT_TIMEOUT,
   DELIVERY_RETRY_POLICY,
   INLINE_EVENT_BUDGET_BYTES,
@@ -32,16 +41,94 @@ import {
   type PostEventInput,
   type PostFailureDetails,
 } from '../contract/delivery';
+import { PING_EVENT_TYPE, isOperationalEventType } from '../contract/event-types';
+import { REDELIVERY_FINISHED_SIGNAL, recoveryWorkflowId, type RedeliveryFinishedSignal } from '../contract/recovery';
 
 const { findEndpoints } = proxyLocalActivities<DeliveryActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
+const { reportExhausted } = proxyActivities<DeliveryActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
 const { postEvent } = proxyActivities<DeliveryActivities>({
   startToCloseTimeout: DELIVERY_ATTEMPT_TIMEOUT,
   retry: DELIVERY_RETRY_POLICY,
 });
+
+/** Each retried attempt's report; history keeps it, the handler only marks the workflow as retrying. */
+export const attemptReportedSignal = defineSignal<[AttemptRecord]>(ATTEMPT_REPORTED_SIGNAL);
+
+/**
+ * Receives the attempt reports. The first one marks the workflow as `retrying` for search; the reports
+ * themselves are read back from history, not kept here.
+ */
+function recordAttempts(): void {
+  let retrying = false;
+  setHandler(attemptReportedSignal, () => {
+    if (retrying || !patched(ATTEMPT_RECORDS_PATCH)) return;
+    retrying = true;
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.outcome, value: DELIVERY_OUTCOMES.retrying }]);
+  });
+}
+
+/**
+ * Closing work of a delivery or batch workflow: its outcome and failed webhooks for search, and the
+ * report of deliveries that failed for good (health and `delivery.exhausted`).
+ */
+async function close(event: EventHeader, deliveries: DeliveryOutcome[], listsWebhooks: boolean): Promise<void> {
+  if (!patched(ATTEMPT_RECORDS_PATCH)) return;
+  const failed = deliveries.filter((d) => d.outcome === 'failed');
+  upsertSearchAttributes([
+    {
+      key: SEARCH_ATTRIBUTES.outcome,
+      value: failed.length > 0 ? DELIVERY_OUTCOMES.failed : DELIVERY_OUTCOMES.succeeded,
+    },
+    ...(listsWebhooks && failed.length > 0
+      ? [
+          { key: SEARCH_ATTRIBUTES.failedWebhookIds, value: failed.map((d) => d.webhookId) },
+          {
+            key: SEARCH_ATTRIBUTES.deliveredWebhookIds,
+            value: deliveries.filter((d) => d.outcome === 'succeeded').map((d) => d.webhookId),
+          },
+        ]
+      : []),
+  ]);
+  // An operational event's own failure never produces another, and a deleted or disabled webhook is
+  // not failing; test events are the user's own probes.
+  const exhausted = failed.filter((d) => d.errorType !== DELIVERY_FAILURE_TYPES.webhookUnavailable);
+  if (exhausted.length > 0 && !isOperationalEventType(event.type) && event.type !== PING_EVENT_TYPE) {
+    await reportExhausted({
+      event: { id: event.id, type: event.type, workspaceId: event.workspaceId, timestamp: event.timestamp },
+      workflowId: workflowInfo().workflowId,
+      deliveries: exhausted.map(({ webhookId, attempts, statusCode, error, errorType }) => ({
+        webhookId,
+        attempts,
+        statusCode,
+        error,
+        errorType,
+      })),
+    });
+  }
+}
+
+/** A redelivery started by a recovery tells it how it ended; a recovery already over needs no word. */
+async function tellRecovery(input: DeliverEventInput, deliveries: DeliveryOutcome[]): Promise<void> {
+  if (!input.recoveryId || !patched(ATTEMPT_RECORDS_PATCH)) return;
+  const recovery = getExternalWorkflowHandle(recoveryWorkflowId(input.event.workspaceId, input.recoveryId));
+  const finished: RedeliveryFinishedSignal = {
+    workflowId: workflowInfo().workflowId,
+    succeeded: deliveries.length > 0 && deliveries.every((d) => d.outcome === 'succeeded'),
+  };
+  try {
+    await recovery.signal(REDELIVERY_FINISHED_SIGNAL, finished);
+  } catch (err) {
+    log.info('Recovery no longer listening', { recoveryId: input.recoveryId, error: String(err) });
+  }
+}
 
 /**
  * Delivers one event to every webhook of its workspace that subscribes to its type, each endpoint on
@@ -53,19 +140,34 @@ const { postEvent } = proxyActivities<DeliveryActivities>({
  * workflow's input, and the attempts read it from there.
  */
 export async function deliverEventWorkflow(input: DeliverEventInput): Promise<DeliverEventResult> {
+  recordAttempts();
   const { event } = input;
   const endpoints = input.endpoints ?? (await lookUpEndpoints(input));
   if (endpoints.length > MAX_WEBHOOKS_PER_WORKFLOW && patched(BATCHED_FAN_OUT_PATCH)) {
-    return { eventId: event.id, deliveries: await deliverInBatches(event, endpoints) };
+    const deliveries = await deliverInBatches(event, endpoints);
+    // The batches list their failed webhooks and report them themselves.
+    if (patched(ATTEMPT_RECORDS_PATCH)) {
+      const failed = deliveries.some((d) => d.outcome === 'failed');
+      upsertSearchAttributes([
+        { key: SEARCH_ATTRIBUTES.outcome, value: failed ? DELIVERY_OUTCOMES.failed : DELIVERY_OUTCOMES.succeeded },
+      ]);
+    }
+    await tellRecovery(input, deliveries);
+    return { eventId: event.id, deliveries };
   }
   const deliveries = await deliverEach(endpoints, eventSource(event, endpoints.length));
+  await close(event, deliveries, true);
+  await tellRecovery(input, deliveries);
   return { eventId: event.id, deliveries };
 }
 
 /** One batch of a large fan-out, started by {@link deliverEventWorkflow}. */
 export async function deliverBatchWorkflow(input: DeliverBatchInput): Promise<DeliverBatchResult> {
+  recordAttempts();
   const source = { eventWorkflowId: input.eventWorkflowId };
-  return { deliveries: await deliverEach(input.endpoints, source) };
+  const deliveries = await deliverEach(input.endpoints, source);
+  await close(input.event, deliveries, true);
+  return { deliveries };
 }
 
 /** For emitters that could not resolve the subscriptions themselves. */
@@ -115,6 +217,9 @@ async function deliverInBatches(event: EventEnvelope, endpoints: Endpoint[]): Pr
           { key: SEARCH_ATTRIBUTES.eventId, value: event.id },
           { key: SEARCH_ATTRIBUTES.eventType, value: event.type },
           { key: SEARCH_ATTRIBUTES.webhookIds, value: batch.map((e) => e.webhookId) },
+          ...(patched(ATTEMPT_RECORDS_PATCH)
+            ? [{ key: SEARCH_ATTRIBUTES.outcome, value: DELIVERY_OUTCOMES.pending }]
+            : []),
         ],
         staticSummary: batchWorkflowSummary(header, batch.length, index),
       }),
@@ -130,8 +235,16 @@ function deliverEach(endpoints: Endpoint[], source: EventSource): Promise<Delive
 async function deliverTo(endpoint: Endpoint, source: EventSource): Promise<DeliveryOutcome> {
   const { webhookId } = endpoint;
   try {
-    const input = { webhookId, ...source } as PostEventInput;
-    const result = await postEvent.executeWithOptions({ summary: postEventSummary(endpoint) }, [input]);
+    // Only a webhook that chose another schedule changes the activity's input and options, so the
+    // commands of workflows from before schedules stay the same.
+    const schedule =
+      endpoint.retrySchedule && endpoint.retrySchedule !== 'standard' ? endpoint.retrySchedule : undefined;
+    const input = { webhookId, ...source, ...(schedule ? { retrySchedule: schedule } : {}) } as PostEventInput;
+    const options = {
+      summary: postEventSummary(endpoint),
+      ...(schedule ? { retry: RETRY_SCHEDULES[schedule] } : {}),
+    };
+    const result = await postEvent.executeWithOptions(options, [input]);
     return { webhookId, outcome: 'succeeded', attempts: result.attempt, statusCode: result.statusCode };
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;

@@ -8,9 +8,15 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities';
 import { createHttpSender, MAX_RESPONSE_EXCERPT_BYTES } from '../../src/activities/http';
-import { webhooks } from '../../src/db/schema';
-import { createWebhook, findEndpoints, findWebhook } from '../../src/db/webhooks';
-import { DELIVERY_FAILURE_TYPES, type PostFailureDetails } from '../../src/contract/delivery';
+import {
+  createWebhook,
+  deleteWebhook,
+  findEndpoints,
+  findWebhook,
+  setWebhookFailingSince,
+} from '../../src/db/webhooks';
+import { DELIVERY_FAILURE_TYPES, type AttemptRecord, type PostFailureDetails } from '../../src/contract/delivery';
+import type { DeliveryNotifier } from '../../src/activities/notifier';
 import { parseAllowedNetworks } from '../../src/security/network-guard';
 import { generateWebhookSecret } from '../../src/shared/webhook-secret';
 import { buildEvent, newWorkspaceId, openTempDatabase, testGuard, type TempDatabase } from '../support/fixtures';
@@ -20,14 +26,14 @@ let temp: TempDatabase;
 const sender = createHttpSender(testGuard);
 const receivers: Receiver[] = [];
 
-beforeAll(() => {
-  temp = openTempDatabase();
+beforeAll(async () => {
+  temp = await openTempDatabase();
 });
 
 afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()));
   await sender.close();
-  temp?.close();
+  await temp?.close();
 });
 
 /** These attempts carry their event; reading one by reference is covered by the fan-out workflow tests. */
@@ -37,7 +43,24 @@ const inlineOnly = { load: () => Promise.reject(new Error('these attempts carry 
 const mockEnv = (info: ConstructorParameters<typeof MockActivityEnvironment>[0] = {}) =>
   new MockActivityEnvironment(info, { logger: new DefaultLogger('ERROR') });
 
-const activities = () => createActivities({ db: temp.db, http: sender, events: inlineOnly });
+/**
+ * What the attempts told Temporal beside their outcome. The calls themselves reach a real server in the
+ * workflow tests (test/workflows/attempt-records.test.ts); here they are only recorded.
+ */
+const told: { attempts: AttemptRecord[]; succeeded: string[] } = { attempts: [], succeeded: [] };
+const notifier: DeliveryNotifier = {
+  attemptFailed: async (_workflowId, _runId, record) => {
+    told.attempts.push(record);
+  },
+  deliveryExhausted: async () => undefined,
+  deliverySucceeded: async (webhookId) => {
+    told.succeeded.push(webhookId);
+    return true;
+  },
+  emitOperational: async () => undefined,
+};
+
+const activities = () => createActivities({ db: temp.db, http: sender, events: inlineOnly, notifier });
 
 async function receiver(reply?: () => Reply): Promise<Receiver> {
   const r = await startReceiver({ reply: reply && (() => reply()) });
@@ -59,16 +82,23 @@ async function failedAttempt(
   return { failure, details: failure.details?.[0] as PostFailureDetails };
 }
 
-function setup(url: string, extra: Partial<Parameters<typeof createWebhook>[1]> = {}) {
-  const workspaceId = newWorkspaceId(temp.db);
-  const webhook = createWebhook(temp.db, { workspaceId, url, events: ['lead.created'], ...extra });
+async function setup(url: string, extra: Partial<Parameters<typeof createWebhook>[1]> = {}) {
+  const workspaceId = await newWorkspaceId(temp.db);
+  const webhook = await createWebhook(temp.db, { workspaceId, url, events: ['lead.created'], ...extra });
   return { webhook, event: buildEvent(workspaceId) };
+}
+
+/** Changes a stored webhook behind the repositories' back. */
+async function setStored(webhookId: string, values: { previousSecret?: string; previousSecretExpiresAt?: string }) {
+  await temp.db.query((q, { webhooks }) =>
+    q.update(webhooks).set(values).where(eq(webhooks.id, webhookId)).returning(),
+  );
 }
 
 describe('postEvent against a real loopback receiver', () => {
   it('posts the envelope as signed JSON with the webhook’s own headers and reports the status', async () => {
     const r = await receiver(() => ({ status: 202 }));
-    const { webhook, event } = setup(r.url, { headers: { 'x-customer-token': 'abc123' } });
+    const { webhook, event } = await setup(r.url, { headers: { 'x-customer-token': 'abc123' } });
     const env = mockEnv({ attempt: 2 });
 
     const result = await env.run(activities().postEvent, { webhookId: webhook.id, event });
@@ -90,7 +120,7 @@ describe('postEvent against a real loopback receiver', () => {
 
   it('gives up on a receiver that does not answer within 5 seconds', async () => {
     const r = await receiver(() => ({ status: 200, delayMs: 8_000 }));
-    const { webhook, event } = setup(r.url);
+    const { webhook, event } = await setup(r.url);
     const started = Date.now();
 
     const { failure, details } = await failedAttempt(mockEnv(), { webhookId: webhook.id, event });
@@ -99,7 +129,8 @@ describe('postEvent against a real loopback receiver', () => {
     expect(failure.type).toBe(DELIVERY_FAILURE_TYPES.timeout);
     expect(failure.nonRetryable).toBe(false);
     expect(failure.message).toContain('5000 ms');
-    expect(details).toEqual({ attempt: 1 });
+    expect(details).toMatchObject({ attempt: 1, durationMs: expect.any(Number) });
+    expect(details.statusCode).toBeUndefined();
     expect(elapsed).toBeGreaterThanOrEqual(4_900);
     expect(elapsed).toBeLessThan(7_500);
   });
@@ -114,7 +145,7 @@ describe('postEvent against a real loopback receiver', () => {
     await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = stalling.address() as AddressInfo;
-      const { webhook, event } = setup(`http://127.0.0.1:${port}/hooks`);
+      const { webhook, event } = await setup(`http://127.0.0.1:${port}/hooks`);
 
       const result = await mockEnv().run(activities().postEvent, { webhookId: webhook.id, event });
 
@@ -128,7 +159,7 @@ describe('postEvent against a real loopback receiver', () => {
   it('does not follow a redirect and counts it as a retryable failure', async () => {
     const target = await receiver();
     const r = await receiver(() => ({ status: 302, headers: { location: target.url } }));
-    const { webhook, event } = setup(r.url);
+    const { webhook, event } = await setup(r.url);
 
     const { failure, details } = await failedAttempt(mockEnv(), { webhookId: webhook.id, event });
 
@@ -148,7 +179,7 @@ describe('postEvent against a real loopback receiver', () => {
         server.close(() => resolve(port));
       });
     });
-    const { webhook, event } = setup(`http://127.0.0.1:${closedPort}/hooks`);
+    const { webhook, event } = await setup(`http://127.0.0.1:${closedPort}/hooks`);
 
     const { failure } = await failedAttempt(mockEnv(), { webhookId: webhook.id, event });
 
@@ -159,7 +190,7 @@ describe('postEvent against a real loopback receiver', () => {
 
   it('reports a connection reset by the receiver as a retryable failure', async () => {
     const r = await receiver(() => 'destroy');
-    const { webhook, event } = setup(r.url);
+    const { webhook, event } = await setup(r.url);
 
     const { failure } = await failedAttempt(mockEnv(), { webhookId: webhook.id, event });
 
@@ -169,7 +200,7 @@ describe('postEvent against a real loopback receiver', () => {
 
   it('keeps only the first 4 KiB of a failing response body', async () => {
     const r = await receiver(() => ({ status: 500, body: 'x'.repeat(64 * 1024) }));
-    const { webhook, event } = setup(r.url);
+    const { webhook, event } = await setup(r.url);
 
     const { failure, details } = await failedAttempt(mockEnv(), { webhookId: webhook.id, event });
 
@@ -178,36 +209,74 @@ describe('postEvent against a real loopback receiver', () => {
     expect(excerpt).toBe('x'.repeat(MAX_RESPONSE_EXCERPT_BYTES));
   });
 
+  it('records a failed attempt in its workflow when Temporal will retry it, and leaves the last to its failure', async () => {
+    const r = await receiver(() => ({ status: 502, body: 'bad gateway' }));
+    const { webhook, event } = await setup(r.url);
+    told.attempts.length = 0;
+
+    const { details } = await failedAttempt(mockEnv({ attempt: 1 }), { webhookId: webhook.id, event });
+    await failedAttempt(mockEnv({ attempt: 3 }), { webhookId: webhook.id, event });
+
+    expect(told.attempts).toEqual([
+      {
+        webhookId: webhook.id,
+        attempt: 1,
+        startedAt: details.startedAt,
+        durationMs: details.durationMs,
+        outcome: 'failed',
+        failureType: DELIVERY_FAILURE_TYPES.httpStatus,
+        error: 'Receiver answered HTTP 502: bad gateway',
+        statusCode: 502,
+        responseExcerpt: 'bad gateway',
+      },
+    ]);
+  });
+
+  it('asks Temporal to wait what a 429 asked for with Retry-After, when that is longer than the schedule', async () => {
+    const r = await receiver(() => ({ status: 429, headers: { 'retry-after': '300' } }));
+    const { webhook, event } = await setup(r.url);
+
+    const { failure, details } = await failedAttempt(mockEnv({ attempt: 1 }), { webhookId: webhook.id, event });
+
+    expect(details.retryAfterMs).toBe(300_000);
+    expect(failure.nextRetryDelay).toBe(300_000);
+    expect(failure.nonRetryable).toBe(false);
+  });
+
+  it('tells the health workflow of a failing webhook that an attempt succeeded', async () => {
+    const r = await receiver();
+    const { webhook, event } = await setup(r.url);
+    await setWebhookFailingSince(temp.db, webhook.id, new Date().toISOString());
+    told.succeeded.length = 0;
+
+    await mockEnv().run(activities().postEvent, { webhookId: webhook.id, event });
+
+    expect(told.succeeded).toEqual([webhook.id]);
+    expect((await findWebhook(temp.db, webhook.id))?.failingSince).toBeNull();
+  });
+
   it('disables the webhook and fails for good on 410 Gone', async () => {
     const r = await receiver(() => ({ status: 410, body: 'endpoint removed' }));
-    const { webhook, event } = setup(r.url);
+    const { webhook, event } = await setup(r.url);
 
     const { failure, details } = await failedAttempt(mockEnv(), { webhookId: webhook.id, event });
 
     expect(failure.type).toBe(DELIVERY_FAILURE_TYPES.endpointGone);
     expect(failure.nonRetryable).toBe(true);
-    expect(details).toEqual({ attempt: 1, statusCode: 410 });
-    expect(findWebhook(temp.db, webhook.id)?.enabled).toBe(false);
-    expect(findEndpoints(temp.db, { workspaceId: webhook.workspaceId, eventType: 'lead.created' })).toEqual([]);
+    expect(details).toMatchObject({ attempt: 1, statusCode: 410, responseExcerpt: 'endpoint removed' });
+    expect((await findWebhook(temp.db, webhook.id))?.enabled).toBe(false);
+    expect(await findEndpoints(temp.db, { workspaceId: webhook.workspaceId, eventType: 'lead.created' })).toEqual([]);
   });
 
   it('signs with both secrets while the previous one is in its grace period, and with one after', async () => {
     const r = await receiver();
     const previous = generateWebhookSecret();
-    const { webhook, event } = setup(r.url);
+    const { webhook, event } = await setup(r.url);
     const hourFromNow = new Date(Date.now() + 3_600_000).toISOString();
-    temp.db
-      .update(webhooks)
-      .set({ previousSecret: previous, previousSecretExpiresAt: hourFromNow })
-      .where(eq(webhooks.id, webhook.id))
-      .run();
+    await setStored(webhook.id, { previousSecret: previous, previousSecretExpiresAt: hourFromNow });
 
     await mockEnv().run(activities().postEvent, { webhookId: webhook.id, event });
-    temp.db
-      .update(webhooks)
-      .set({ previousSecretExpiresAt: new Date(Date.now() - 1_000).toISOString() })
-      .where(eq(webhooks.id, webhook.id))
-      .run();
+    await setStored(webhook.id, { previousSecretExpiresAt: new Date(Date.now() - 1_000).toISOString() });
     await mockEnv().run(activities().postEvent, { webhookId: webhook.id, event });
 
     const [during, after] = r.requests as [(typeof r.requests)[number], (typeof r.requests)[number]];
@@ -221,7 +290,7 @@ describe('postEvent against a real loopback receiver', () => {
 
   it('refuses, without a request, a stored URL that carries credentials, and never repeats them', async () => {
     const r = await receiver();
-    const { webhook, event } = setup(r.url.replace('http://', 'http://crm-user:crm-pass-77@'));
+    const { webhook, event } = await setup(r.url.replace('http://', 'http://crm-user:crm-pass-77@'));
 
     const { failure } = await failedAttempt(mockEnv(), { webhookId: webhook.id, event });
 
@@ -233,11 +302,11 @@ describe('postEvent against a real loopback receiver', () => {
 
   it('refuses to connect to a receiver outside the allowed networks, without retrying', async () => {
     const r = await receiver();
-    const { webhook, event } = setup(r.url);
+    const { webhook, event } = await setup(r.url);
     const guarded = createHttpSender({ allowedNetworks: parseAllowedNetworks('10.0.0.0/8') });
     try {
       const error = await mockEnv()
-        .run(createActivities({ db: temp.db, http: guarded, events: inlineOnly }).postEvent, {
+        .run(createActivities({ db: temp.db, http: guarded, events: inlineOnly, notifier }).postEvent, {
           webhookId: webhook.id,
           event,
         })
@@ -257,11 +326,11 @@ describe('postEvent against a real loopback receiver', () => {
 
   it('fails for good, without a request, when the webhook was deleted or belongs to another workspace', async () => {
     const r = await receiver();
-    const { webhook, event } = setup(r.url);
-    const stranger = { ...event, workspaceId: newWorkspaceId(temp.db) };
+    const { webhook, event } = await setup(r.url);
+    const stranger = { ...event, workspaceId: await newWorkspaceId(temp.db) };
 
     const foreign = await failedAttempt(mockEnv(), { webhookId: webhook.id, event: stranger });
-    temp.db.delete(webhooks).where(eq(webhooks.id, webhook.id)).run();
+    await deleteWebhook(temp.db, webhook.workspaceId, webhook.id);
     const deleted = await failedAttempt(mockEnv(), { webhookId: webhook.id, event });
 
     for (const { failure } of [foreign, deleted]) {

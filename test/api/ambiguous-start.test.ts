@@ -61,7 +61,7 @@ beforeAll(async () => {
   stack = await startTimeSkippingApiStack();
   env = stack.env;
   receiver = await startReceiver();
-  ws = newWorkspaceWithKey(stack.temp.db);
+  ws = await newWorkspaceWithKey(stack.temp.db);
   const created = await stack.api.request('POST', '/v1/webhooks', {
     key: ws.key,
     body: { url: receiver.url, events: ['lead.created'] },
@@ -87,7 +87,7 @@ async function apiThroughProxy(proxy: Awaited<ReturnType<typeof flakyProxy>>): P
   };
 }
 
-const lead = { type: 'lead.created', data: { leadId: 'lead_amb', status: 'new' } };
+const lead = { type: 'lead.created', data: { leadId: 'lead_amb', source: 'api' } };
 
 describe('an emit whose start Temporal does not confirm in time', () => {
   it.each([

@@ -23,7 +23,7 @@ let eventId: string;
 
 beforeAll(async () => {
   stack = await startTimeSkippingApiStack();
-  ws = newWorkspaceWithKey(stack.temp.db);
+  ws = await newWorkspaceWithKey(stack.temp.db);
   receiver = await startReceiver();
   const created = await stack.api.request<WebhookView & { secret: string }>('POST', '/v1/webhooks', {
     key: ws.key,
@@ -32,7 +32,7 @@ beforeAll(async () => {
   secret = created.body.secret;
   const emitted = await stack.api.request<{ id: string }>('POST', '/v1/events', {
     key: ws.key,
-    body: { type: 'lead.created', data: { leadId: 'lead_9', status: 'new', email: MARKER } },
+    body: { type: 'lead.created', data: { leadId: 'lead_9', source: 'api', email: MARKER } },
   });
   eventId = emitted.body.id;
   await eventually(async () => {

@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import type { ApiServer } from '../../src/api/server';
 import { createWorkspaceKey } from '../../src/db/api-keys';
 import type { Db } from '../../src/db/client';
+import type { Dialect } from '../../src/db/handle';
 import { startHookline } from '../../src/runtime/start-hookline';
 import { startTimeSkippingServer } from '../../src/temporal-server/servers';
 import type { Resolver } from '../../src/security/network-guard';
@@ -88,8 +89,8 @@ export interface TestWorkspace {
   key: string;
 }
 
-export function newWorkspaceWithKey(db: Db): TestWorkspace {
-  const { workspace, apiKey } = createWorkspaceKey(db, uniqueName('workspace'));
+export async function newWorkspaceWithKey(db: Db): Promise<TestWorkspace> {
+  const { workspace, apiKey } = await createWorkspaceKey(db, uniqueName('workspace'));
   return { workspaceId: workspace.id, key: apiKey };
 }
 
@@ -109,6 +110,8 @@ export interface ApiStackOptions {
    * table (see `test/support/hostile-urls.ts`), so no test depends on real DNS.
    */
   resolve?: Resolver;
+  /** The store the API and the worker keep webhooks, workspaces and keys in. @default 'sqlite' */
+  store?: Dialect;
 }
 
 export interface ApiStack {
@@ -123,11 +126,11 @@ export interface ApiStack {
 }
 
 /**
- * The API and a worker on a temporary SQLite file, through the same composition as `npm start`,
- * against a Temporal server the caller started.
+ * The API and a worker on a temporary database (SQLite unless `store` says otherwise), through the same
+ * composition as `npm start`, against a Temporal server the caller started.
  */
 export async function startApiStack(env: TestWorkflowEnvironment, options: ApiStackOptions = {}): Promise<ApiStack> {
-  const temp = openTempDatabase();
+  const temp = await openTempDatabase(options.store);
   const taskQueue = uniqueName('queue');
   const logs: string[] = [];
   const hookline = await startHookline({
@@ -153,7 +156,7 @@ export async function startApiStack(env: TestWorkflowEnvironment, options: ApiSt
       await Promise.all(alsoClose.map((c) => c.close()));
       await hookline.close();
       await env.teardown();
-      temp.close();
+      await temp.close();
     },
   };
 }

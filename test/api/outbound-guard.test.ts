@@ -52,7 +52,7 @@ describe('with the default setting (public networks only)', () => {
       settings: { HOOKLINE_ALLOWED_NETWORKS: '' },
       resolve: rebindingResolver(),
     });
-    ws = newWorkspaceWithKey(stack.temp.db);
+    ws = await newWorkspaceWithKey(stack.temp.db);
     listener = await internalListener();
   });
 
@@ -113,7 +113,7 @@ describe('with the default setting (public networks only)', () => {
 
   it('refuses at connect time a name that turned internal after it was checked, and reaches nothing', async () => {
     // A workspace of its own: the tables above leave many webhooks behind in the shared one.
-    const ws = newWorkspaceWithKey(stack.temp.db);
+    const ws = await newWorkspaceWithKey(stack.temp.db);
     const created = await stack.api.request<WebhookView>('POST', '/v1/webhooks', {
       key: ws.key,
       body: { url: `http://rebind.example:${listener.port}/hooks`, events: ['lead.created'] },
@@ -122,7 +122,7 @@ describe('with the default setting (public networks only)', () => {
 
     const emitted = await stack.api.request<{ id: string }>('POST', '/v1/events', {
       key: ws.key,
-      body: { type: 'lead.created', data: { leadId: 'lead_1', status: 'new' } },
+      body: { type: 'lead.created', data: { leadId: 'lead_1', source: 'api' } },
     });
     expect(emitted.status).toBe(202);
     const status = await eventually(
@@ -150,7 +150,7 @@ describe('with HOOKLINE_ALLOWED_NETWORKS set to loopback', () => {
     stack = await startApiStack(await startServer(), {
       settings: { HOOKLINE_ALLOWED_NETWORKS: '127.0.0.0/8,::1/128' },
     });
-    ws = newWorkspaceWithKey(stack.temp.db);
+    ws = await newWorkspaceWithKey(stack.temp.db);
   });
 
   afterAll(async () => {

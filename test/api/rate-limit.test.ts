@@ -46,9 +46,9 @@ function expectRateLimited(res: ApiResponse<unknown>): void {
 
 describe('rate limits', () => {
   it(`answers the key's request number ${LIMIT + 1} in a minute with 429, whatever the route, leaving other keys alone`, async () => {
-    const ws = newWorkspaceWithKey(temp.db);
-    const other = newWorkspaceWithKey(temp.db);
-    const sameWorkspace = createApiKey(temp.db, ws.workspaceId).key;
+    const ws = await newWorkspaceWithKey(temp.db);
+    const other = await newWorkspaceWithKey(temp.db);
+    const sameWorkspace = (await createApiKey(temp.db, ws.workspaceId)).key;
     const key = ws.key;
 
     const allowed = [
@@ -82,7 +82,7 @@ describe('rate limits', () => {
   });
 
   it('counts requests without a valid key per client address, apart from the keys', async () => {
-    const ws = newWorkspaceWithKey(temp.db);
+    const ws = await newWorkspaceWithKey(temp.db);
 
     const anonymous = [
       await api.request('GET', '/healthz'),

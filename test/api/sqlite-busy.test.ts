@@ -31,7 +31,7 @@ function holdWriteLock(file: string): { release(): void } {
 
 describe('when another connection holds the write lock', () => {
   it('answers writes with 503 and Retry-After within a fraction of a second, changing nothing', async () => {
-    const ws = newWorkspaceWithKey(temp.db);
+    const ws = await newWorkspaceWithKey(temp.db);
     const webhook = await api.request<{ id: string }>('POST', '/v1/webhooks', {
       key: ws.key,
       body: { url: 'https://example.com/hooks', events: ['*'] },
@@ -69,14 +69,14 @@ describe('when another connection holds the write lock', () => {
     }
     // Each refused write stalls the process for the busy timeout, 250 ms, and no longer.
     expect(delay.max / 1e6).toBeLessThan(1_000);
-    expect(countWebhooks(temp.db, ws.workspaceId)).toBe(1);
+    expect(await countWebhooks(temp.db, ws.workspaceId)).toBe(1);
     expect((await api.request('GET', `/v1/webhooks/${webhook.body.id}`, { key: ws.key })).body).toEqual(before.body);
     const retried = await api.request('POST', '/v1/webhooks', { key: ws.key, body: writes[0]![2] });
     expect(retried.status).toBe(201);
   });
 
   it('keeps serving reads and other requests meanwhile', async () => {
-    const ws = newWorkspaceWithKey(temp.db);
+    const ws = await newWorkspaceWithKey(temp.db);
     // The key's first use is a write (its last use is recorded); make it before the lock is taken.
     await api.request('GET', '/v1/webhooks', { key: ws.key });
     let ticks = 0;

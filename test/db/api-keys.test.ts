@@ -10,6 +10,7 @@ import {
   apiKeyStatus,
   createApiKey,
   createWorkspaceKey,
+  ensureDefaultWorkspace,
   findApiKey,
   findApiKeysByIdOrPrefix,
   hashApiKey,
@@ -17,162 +18,200 @@ import {
   recordApiKeyUse,
   revokeApiKey,
 } from '../../src/db/api-keys';
-import { apiKeys } from '../../src/db/schema';
-import { newWorkspaceId, openTempDatabase, uniqueName, type TempDatabase } from '../support/fixtures';
-
-let temp: TempDatabase;
-
-beforeAll(() => {
-  temp = openTempDatabase();
-});
-
-afterAll(() => temp?.close());
+import { newWorkspaceId, openTempDatabase, STORES, uniqueName, type TempDatabase } from '../support/fixtures';
 
 const MINUTE = 60_000;
 
-function readKey(id: string) {
-  return temp.db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
-}
+describe.each(STORES)('API keys on %s', (store) => {
+  let temp: TempDatabase;
 
-describe('createApiKey', () => {
-  it('stores only the hash and a short prefix, with the manage scope and no expiry by default', () => {
-    const workspaceId = newWorkspaceId(temp.db);
+  beforeAll(async () => {
+    temp = await openTempDatabase(store);
+  });
 
-    const { apiKey, key } = createApiKey(temp.db, workspaceId);
+  afterAll(() => temp?.close());
 
-    expect(key).toMatch(/^hk_[A-Za-z0-9_-]{43}$/);
-    expect(apiKey).toMatchObject({
-      workspaceId,
-      keyHash: hashApiKey(key),
-      prefix: key.slice(0, 9),
-      name: '',
-      scope: 'manage',
-      expiresAt: null,
-      revokedAt: null,
-      lastUsedAt: null,
+  async function readKey(id: string) {
+    const [row] = await temp.db.query((q, { apiKeys }) => q.select().from(apiKeys).where(eq(apiKeys.id, id)));
+    if (!row) throw new Error(`No key ${id}`);
+    return row;
+  }
+
+  describe('createApiKey', () => {
+    it('stores only the hash and a short prefix, with the manage scope and no expiry by default', async () => {
+      const workspaceId = await newWorkspaceId(temp.db);
+
+      const { apiKey, key } = await createApiKey(temp.db, workspaceId);
+
+      expect(key).toMatch(/^hk_[A-Za-z0-9_-]{43}$/);
+      expect(apiKey).toMatchObject({
+        workspaceId,
+        keyHash: hashApiKey(key),
+        prefix: key.slice(0, 9),
+        name: '',
+        scope: 'manage',
+        expiresAt: null,
+        revokedAt: null,
+        lastUsedAt: null,
+      });
+      expect(apiKey.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(JSON.stringify(await readKey(apiKey.id))).not.toContain(key);
     });
-    expect(JSON.stringify(readKey(apiKey.id))).not.toContain(key);
+
+    it('keeps the name, scope and expiry it is given, the expiry in UTC', async () => {
+      const workspaceId = await newWorkspaceId(temp.db);
+      const expiresAt = new Date('2031-05-01T12:00:00+02:00');
+
+      const { apiKey } = await createApiKey(temp.db, workspaceId, { name: 'billing', scope: 'emit', expiresAt });
+
+      expect(apiKey).toMatchObject({ name: 'billing', scope: 'emit', expiresAt: '2031-05-01T10:00:00.000Z' });
+      expect(await readKey(apiKey.id)).toEqual(apiKey);
+    });
   });
 
-  it('keeps the name, scope and expiry it is given, the expiry in UTC', () => {
-    const workspaceId = newWorkspaceId(temp.db);
-    const expiresAt = new Date('2031-05-01T12:00:00+02:00');
+  describe('findApiKey', () => {
+    it('finds a key and its workspace by the key, and nothing for an unknown key', async () => {
+      const { workspace, apiKey } = await createWorkspaceKey(temp.db, uniqueName('workspace'), { scope: 'emit' });
 
-    const { apiKey } = createApiKey(temp.db, workspaceId, { name: 'billing', scope: 'emit', expiresAt });
+      const found = await findApiKey(temp.db, apiKey);
 
-    expect(apiKey).toMatchObject({ name: 'billing', scope: 'emit', expiresAt: '2031-05-01T10:00:00.000Z' });
-  });
-});
-
-describe('findApiKey', () => {
-  it('finds a key and its workspace by the key, and nothing for an unknown key', () => {
-    const { workspace, apiKey } = createWorkspaceKey(temp.db, uniqueName('workspace'), { scope: 'emit' });
-
-    const found = findApiKey(temp.db, apiKey);
-
-    expect(found?.workspace).toEqual(workspace);
-    expect(found?.apiKey).toMatchObject({ scope: 'emit', keyHash: hashApiKey(apiKey) });
-    expect(findApiKey(temp.db, `${apiKey}x`)).toBeUndefined();
-    expect(findApiKey(temp.db, 'hk_not-a-key')).toBeUndefined();
-  });
-});
-
-describe('apiKeyStatus', () => {
-  const now = new Date('2030-01-01T00:00:00.000Z');
-
-  it('is expired from the expiry instant on, and revoked before anything else', () => {
-    expect(apiKeyStatus({ expiresAt: null, revokedAt: null }, now)).toBe('active');
-    expect(apiKeyStatus({ expiresAt: '2030-01-01T00:00:00.001Z', revokedAt: null }, now)).toBe('active');
-    expect(apiKeyStatus({ expiresAt: '2030-01-01T00:00:00.000Z', revokedAt: null }, now)).toBe('expired');
-    expect(apiKeyStatus({ expiresAt: '2029-12-31T00:00:00.000Z', revokedAt: '2029-06-01T00:00:00.000Z' }, now)).toBe(
-      'revoked',
-    );
-  });
-});
-
-describe('recordApiKeyUse', () => {
-  it('writes the first use, then at most once a minute', () => {
-    const { apiKey } = createApiKey(temp.db, newWorkspaceId(temp.db));
-    const first = new Date('2030-01-01T00:00:00.000Z');
-
-    expect(recordApiKeyUse(temp.db, apiKey, first)).toBe(true);
-    expect(readKey(apiKey.id)?.lastUsedAt).toBe(first.toISOString());
-    expect(recordApiKeyUse(temp.db, readKey(apiKey.id)!, new Date(first.getTime() + MINUTE - 1))).toBe(false);
-    expect(readKey(apiKey.id)?.lastUsedAt).toBe(first.toISOString());
-
-    const later = new Date(first.getTime() + MINUTE);
-    expect(recordApiKeyUse(temp.db, readKey(apiKey.id)!, later)).toBe(true);
-    expect(readKey(apiKey.id)?.lastUsedAt).toBe(later.toISOString());
+      expect(found?.workspace).toEqual(workspace);
+      expect(found?.apiKey).toMatchObject({ scope: 'emit', keyHash: hashApiKey(apiKey) });
+      expect(await findApiKey(temp.db, `${apiKey}x`)).toBeUndefined();
+      expect(await findApiKey(temp.db, 'hk_not-a-key')).toBeUndefined();
+    });
   });
 
-  it('leaves a fresh value alone even when the caller read a stale one, as a concurrent request would', () => {
-    const { apiKey } = createApiKey(temp.db, newWorkspaceId(temp.db));
-    const first = new Date('2030-01-01T00:00:00.000Z');
-    recordApiKeyUse(temp.db, apiKey, first);
+  describe('createWorkspaceKey and ensureDefaultWorkspace', () => {
+    it('adds keys to an existing workspace, and creates one workspace when asked for it at once', async () => {
+      const name = uniqueName('workspace');
 
-    // `apiKey` still says never used: only the UPDATE's own condition can refuse this write.
-    const wrote = recordApiKeyUse(temp.db, apiKey, new Date(first.getTime() + 1000));
+      const created = await Promise.all([0, 1, 2, 3].map(() => createWorkspaceKey(temp.db, name)));
 
-    expect(wrote).toBe(false);
-    expect(readKey(apiKey.id)?.lastUsedAt).toBe(first.toISOString());
-  });
-});
+      expect(new Set(created.map((c) => c.workspace.id)).size).toBe(1);
+      expect(created.filter((c) => c.created)).toHaveLength(1);
+      expect(new Set(created.map((c) => c.apiKey)).size).toBe(4);
+      const keys = await listApiKeys(temp.db, created[0]!.workspace.id, { limit: 10 });
+      expect(keys).toHaveLength(4);
+    });
 
-describe('revokeApiKey', () => {
-  it('revokes a key once: revoking it again keeps the first time', () => {
-    const workspaceId = newWorkspaceId(temp.db);
-    const { apiKey } = createApiKey(temp.db, workspaceId);
-    const first = new Date('2030-01-01T00:00:00.000Z');
+    it('makes the default workspace and its key once, however many processes start at once', async () => {
+      const starts = await Promise.all([0, 1, 2].map(() => ensureDefaultWorkspace(temp.db)));
+      const again = await ensureDefaultWorkspace(temp.db);
 
-    const revoked = revokeApiKey(temp.db, workspaceId, apiKey.id, first);
-    const again = revokeApiKey(temp.db, workspaceId, apiKey.id, new Date(first.getTime() + MINUTE));
-
-    expect(revoked).toMatchObject({ revokedAt: first.toISOString(), updatedAt: first.toISOString() });
-    expect(again).toMatchObject({ revokedAt: first.toISOString(), updatedAt: first.toISOString() });
-    expect(apiKeyStatus(readKey(apiKey.id)!)).toBe('revoked');
+      expect(starts.filter((s) => s.created)).toHaveLength(1);
+      expect(starts.filter((s) => s.apiKey !== undefined)).toHaveLength(1);
+      expect(again).toEqual({ workspace: starts[0]!.workspace, created: false });
+    });
   });
 
-  it("finds nothing to revoke in another workspace and leaves that workspace's key alone", () => {
-    const owner = newWorkspaceId(temp.db);
-    const { apiKey } = createApiKey(temp.db, owner);
+  describe('apiKeyStatus', () => {
+    const now = new Date('2030-01-01T00:00:00.000Z');
 
-    expect(revokeApiKey(temp.db, newWorkspaceId(temp.db), apiKey.id)).toBeUndefined();
-    expect(readKey(apiKey.id)?.revokedAt).toBeNull();
-  });
-});
-
-describe('listApiKeys', () => {
-  it("pages through one workspace's keys in id order, revoked ones included", () => {
-    const workspaceId = newWorkspaceId(temp.db);
-    const ids = [0, 1, 2].map((i) => createApiKey(temp.db, workspaceId, { name: `key ${i}` }).apiKey.id);
-    revokeApiKey(temp.db, workspaceId, ids[1]!);
-    createApiKey(temp.db, newWorkspaceId(temp.db));
-
-    const first = listApiKeys(temp.db, workspaceId, { limit: 2 });
-    const rest = listApiKeys(temp.db, workspaceId, { limit: 2, afterId: first.at(-1)!.id });
-
-    // Ids sort by creation time to the millisecond only: keys made within one may come in any order.
-    expect([...first, ...rest].map((k) => k.id)).toEqual([...ids].sort());
-    expect(rest).toHaveLength(1);
-  });
-});
-
-describe('findApiKeysByIdOrPrefix', () => {
-  it('finds a key by its id or by its displayed prefix, with or without the ellipsis', () => {
-    const { apiKey } = createApiKey(temp.db, newWorkspaceId(temp.db));
-
-    expect(findApiKeysByIdOrPrefix(temp.db, apiKey.id).map((k) => k.id)).toEqual([apiKey.id]);
-    expect(findApiKeysByIdOrPrefix(temp.db, apiKey.prefix).map((k) => k.id)).toContain(apiKey.id);
-    expect(findApiKeysByIdOrPrefix(temp.db, `${apiKey.prefix}…`).map((k) => k.id)).toContain(apiKey.id);
-    expect(findApiKeysByIdOrPrefix(temp.db, 'hk_')).toEqual([]);
-    expect(findApiKeysByIdOrPrefix(temp.db, 'key_nothing')).toEqual([]);
+    it('is expired from the expiry instant on, and revoked before anything else', () => {
+      expect(apiKeyStatus({ expiresAt: null, revokedAt: null }, now)).toBe('active');
+      expect(apiKeyStatus({ expiresAt: '2030-01-01T00:00:00.001Z', revokedAt: null }, now)).toBe('active');
+      expect(apiKeyStatus({ expiresAt: '2030-01-01T00:00:00.000Z', revokedAt: null }, now)).toBe('expired');
+      expect(apiKeyStatus({ expiresAt: '2029-12-31T00:00:00.000Z', revokedAt: '2029-06-01T00:00:00.000Z' }, now)).toBe(
+        'revoked',
+      );
+    });
   });
 
-  it('treats LIKE wildcards in the prefix as plain characters', () => {
-    createApiKey(temp.db, newWorkspaceId(temp.db));
+  describe('recordApiKeyUse', () => {
+    it('writes the first use, then at most once a minute', async () => {
+      const { apiKey } = await createApiKey(temp.db, await newWorkspaceId(temp.db));
+      const first = new Date('2030-01-01T00:00:00.000Z');
 
-    expect(findApiKeysByIdOrPrefix(temp.db, 'hk_%')).toEqual([]);
-    expect(findApiKeysByIdOrPrefix(temp.db, 'hk______')).toEqual([]);
+      expect(await recordApiKeyUse(temp.db, apiKey, first)).toBe(true);
+      expect((await readKey(apiKey.id)).lastUsedAt).toBe(first.toISOString());
+      expect(await recordApiKeyUse(temp.db, await readKey(apiKey.id), new Date(first.getTime() + MINUTE - 1))).toBe(
+        false,
+      );
+      expect((await readKey(apiKey.id)).lastUsedAt).toBe(first.toISOString());
+
+      const later = new Date(first.getTime() + MINUTE);
+      expect(await recordApiKeyUse(temp.db, await readKey(apiKey.id), later)).toBe(true);
+      expect((await readKey(apiKey.id)).lastUsedAt).toBe(later.toISOString());
+    });
+
+    it('leaves a fresh value alone even when the caller read a stale one, as a concurrent request would', async () => {
+      const { apiKey } = await createApiKey(temp.db, await newWorkspaceId(temp.db));
+      const first = new Date('2030-01-01T00:00:00.000Z');
+      await recordApiKeyUse(temp.db, apiKey, first);
+
+      // `apiKey` still says never used: only the UPDATE's own condition can refuse this write.
+      const wrote = await recordApiKeyUse(temp.db, apiKey, new Date(first.getTime() + 1000));
+
+      expect(wrote).toBe(false);
+      expect((await readKey(apiKey.id)).lastUsedAt).toBe(first.toISOString());
+    });
+  });
+
+  describe('revokeApiKey', () => {
+    it('revokes a key once: revoking it again keeps the first time', async () => {
+      const workspaceId = await newWorkspaceId(temp.db);
+      const { apiKey } = await createApiKey(temp.db, workspaceId);
+      const first = new Date('2030-01-01T00:00:00.000Z');
+
+      const revoked = await revokeApiKey(temp.db, workspaceId, apiKey.id, first);
+      const again = await revokeApiKey(temp.db, workspaceId, apiKey.id, new Date(first.getTime() + MINUTE));
+
+      expect(revoked).toMatchObject({ revokedAt: first.toISOString(), updatedAt: first.toISOString() });
+      expect(again).toMatchObject({ revokedAt: first.toISOString(), updatedAt: first.toISOString() });
+      expect(apiKeyStatus(await readKey(apiKey.id))).toBe('revoked');
+    });
+
+    it("finds nothing to revoke in another workspace and leaves that workspace's key alone", async () => {
+      const owner = await newWorkspaceId(temp.db);
+      const { apiKey } = await createApiKey(temp.db, owner);
+
+      expect(await revokeApiKey(temp.db, await newWorkspaceId(temp.db), apiKey.id)).toBeUndefined();
+      expect((await readKey(apiKey.id)).revokedAt).toBeNull();
+    });
+  });
+
+  describe('listApiKeys', () => {
+    it("pages through one workspace's keys in id order, revoked ones included", async () => {
+      const workspaceId = await newWorkspaceId(temp.db);
+      const ids: string[] = [];
+      for (const i of [0, 1, 2]) ids.push((await createApiKey(temp.db, workspaceId, { name: `key ${i}` })).apiKey.id);
+      await revokeApiKey(temp.db, workspaceId, ids[1]!);
+      await createApiKey(temp.db, await newWorkspaceId(temp.db));
+
+      const first = await listApiKeys(temp.db, workspaceId, { limit: 2 });
+      const rest = await listApiKeys(temp.db, workspaceId, { limit: 2, afterId: first.at(-1)!.id });
+
+      // Ids sort by creation time to the millisecond only: keys made within one may come in any order.
+      expect([...first, ...rest].map((k) => k.id)).toEqual([...ids].sort());
+      expect(rest).toHaveLength(1);
+    });
+  });
+
+  describe('findApiKeysByIdOrPrefix', () => {
+    it('finds a key by its id or by its displayed prefix, with or without the ellipsis', async () => {
+      const { apiKey } = await createApiKey(temp.db, await newWorkspaceId(temp.db));
+
+      expect((await findApiKeysByIdOrPrefix(temp.db, apiKey.id)).map((k) => k.id)).toEqual([apiKey.id]);
+      expect((await findApiKeysByIdOrPrefix(temp.db, apiKey.prefix)).map((k) => k.id)).toContain(apiKey.id);
+      expect((await findApiKeysByIdOrPrefix(temp.db, `${apiKey.prefix}…`)).map((k) => k.id)).toContain(apiKey.id);
+      expect(await findApiKeysByIdOrPrefix(temp.db, 'hk_')).toEqual([]);
+      expect(await findApiKeysByIdOrPrefix(temp.db, 'key_nothing')).toEqual([]);
+    });
+
+    it('compares the prefix exactly: case counts, and LIKE wildcards are plain characters', async () => {
+      const { apiKey } = await createApiKey(temp.db, await newWorkspaceId(temp.db));
+      // The same prefix with the case of its random part turned around.
+      const flipped =
+        'hk_' +
+        apiKey.prefix.slice(3).replace(/[a-z]/gi, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+
+      expect(await findApiKeysByIdOrPrefix(temp.db, 'hk_%')).toEqual([]);
+      expect(await findApiKeysByIdOrPrefix(temp.db, 'hk______')).toEqual([]);
+      if (flipped !== apiKey.prefix) {
+        expect((await findApiKeysByIdOrPrefix(temp.db, flipped)).map((k) => k.id)).not.toContain(apiKey.id);
+      }
+    });
   });
 });
 

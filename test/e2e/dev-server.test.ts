@@ -25,14 +25,14 @@ beforeAll(async () => {
     executable: inject('devServerExecutable'),
     dataConverter: testEncryption.dataConverter,
   });
-  temp = openTempDatabase();
+  temp = await openTempDatabase();
   receiver = await startReceiver();
 });
 
 afterAll(async () => {
   await receiver?.close();
   await env?.teardown();
-  temp?.close();
+  await temp?.close();
 });
 
 async function eventually<T>(read: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
@@ -47,8 +47,8 @@ async function eventually<T>(read: () => Promise<T | undefined>, timeoutMs = 15_
 
 describe('delivery on the Temporal dev server', () => {
   it('delivers an event emitted twice exactly once and lists it by webhook id', async () => {
-    const workspaceId = newWorkspaceId(temp.db);
-    const webhook = createWebhook(temp.db, { workspaceId, url: receiver.url, events: ['document.extracted'] });
+    const workspaceId = await newWorkspaceId(temp.db);
+    const webhook = await createWebhook(temp.db, { workspaceId, url: receiver.url, events: ['document.extracted'] });
     const event = buildEvent(workspaceId, 'document.extracted');
     // Client and worker share one connection, as in `npm start`, so that eager start can be used.
     const client = testClient(env.nativeConnection);

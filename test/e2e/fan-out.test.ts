@@ -63,19 +63,27 @@ afterAll(async () => {
 
 describe('an event of the largest size to a thousand endpoints', () => {
   it('reaches every endpoint, keeps every history small, and is listed for any one webhook', async () => {
-    const ws = newWorkspaceWithKey(stack.temp.db);
-    const webhooks = Array.from({ length: ENDPOINTS }, (_, i) =>
-      createWebhook(stack.temp.db, {
-        workspaceId: ws.workspaceId,
-        url: `${receiver.url}/endpoint-${i}`,
-        events: ['document.extracted'],
-      }),
+    const ws = await newWorkspaceWithKey(stack.temp.db);
+    const webhooks = await Promise.all(
+      Array.from({ length: ENDPOINTS }, (_, i) =>
+        createWebhook(stack.temp.db, {
+          workspaceId: ws.workspaceId,
+          url: `${receiver.url}/endpoint-${i}`,
+          events: ['document.extracted'],
+        }),
+      ),
     );
     // As close to the 256 KiB body limit as the envelope allows.
     const text = 'bank statement line; '.repeat(Math.floor((256 * 1024 - 1024) / 21));
     const body = {
       type: 'document.extracted',
-      data: { documentId: 'doc_big', fileName: 'statement.pdf', mimeType: 'application/pdf', extracted: { text } },
+      data: {
+        leadId: 'lead_big',
+        documentId: 'doc_big',
+        status: 'completed',
+        type: 'Bank Statement',
+        extractionResult: { items: [{ label: 'Transactions', value: text }], extractedCount: 1 },
+      },
     };
     const started = performance.now();
 

@@ -87,8 +87,8 @@ async function receiver(options: ReceiverOptions): Promise<Receiver> {
 }
 
 /** A Hookline data directory (its SQLite file, open here too) and the settings of a worker using it. */
-function hooklineData(temporalAddress: string, onCleanup: CleanupStack = cleanup) {
-  const temp: TempDatabase = openTempDatabase();
+async function hooklineData(temporalAddress: string, onCleanup: CleanupStack = cleanup) {
+  const temp: TempDatabase = await openTempDatabase();
   onCleanup.defer('database', () => temp.close());
   const taskQueue = uniqueName('queue');
   const env = hooklineEnv({
@@ -103,9 +103,9 @@ function hooklineData(temporalAddress: string, onCleanup: CleanupStack = cleanup
 }
 
 /** Subscribes one webhook to `url` and emits an event to it through the shared emit path. */
-async function emitTo(data: ReturnType<typeof hooklineData>, url: string, temporal: Client = client) {
-  const workspaceId = newWorkspaceId(data.temp.db);
-  const webhook = createWebhook(data.temp.db, { workspaceId, url, events: ['lead.created'] });
+async function emitTo(data: Awaited<ReturnType<typeof hooklineData>>, url: string, temporal: Client = client) {
+  const workspaceId = await newWorkspaceId(data.temp.db);
+  const webhook = await createWebhook(data.temp.db, { workspaceId, url, events: ['lead.created'] });
   const event = buildEvent(workspaceId);
   const { handle } = await startDelivery(
     { event },
@@ -159,7 +159,7 @@ describe('stopping and killing the worker process', () => {
 
   it('lets the attempt under way finish on SIGTERM, exits 0 after it, and records no failed attempt', async () => {
     const slow = await receiver({ reply: () => ({ status: 200, delayMs: 3_000 }) });
-    const data = hooklineData(server.address);
+    const data = await hooklineData(server.address);
     const worker = await processes.startWorker(data.env, PROCESS_START_MS);
     const { webhook, event, handle } = await emitTo(data, slow.url);
 
@@ -189,7 +189,7 @@ describe('stopping and killing the worker process', () => {
 
   it('delivers again, with the same webhook-id, an attempt whose worker was SIGKILLed mid-request', async () => {
     const holding = await receiver({ reply: (_req, index) => ({ status: 200, delayMs: index === 0 ? 2_000 : 0 }) });
-    const data = hooklineData(server.address);
+    const data = await hooklineData(server.address);
     const first = await processes.startWorker(data.env, PROCESS_START_MS);
     const delivery = await emitTo(data, holding.url);
     const { handle } = delivery;
@@ -222,7 +222,7 @@ describe('restarting the Temporal dev server', () => {
     const flaky = await receiver({
       reply: (_req, index) => (index === 0 ? { status: 503, body: 'down for maintenance' } : { status: 200 }),
     });
-    const data = hooklineData(own.address);
+    const data = await hooklineData(own.address);
     const worker = await processes.startWorker(data.env, PROCESS_START_MS);
     const delivery = await emitTo(data, flaky.url, ownClient);
     const { handle } = delivery;
@@ -270,7 +270,7 @@ describe('npm start (src/main.ts) with its embedded server', () => {
     expect(webhook.status).toBe(201);
     const emitted = await call<EmittedEvent>('POST', '/v1/events', {
       type: 'lead.created',
-      data: { leadId: 'lead_1', status: 'new' },
+      data: { leadId: 'lead_1', source: 'api' },
     });
     expect(emitted.status).toBe(202);
     return { dataDir, env, main, call, webhook: webhook.body, event: emitted.body };
@@ -329,10 +329,10 @@ describe('npm start (src/main.ts) with its embedded server', () => {
 describe.concurrent('receivers that misbehave, through a worker process', () => {
   const shared = new CleanupStack();
   const worker = new HooklineProcesses();
-  let data: ReturnType<typeof hooklineData>;
+  let data: Awaited<ReturnType<typeof hooklineData>>;
 
   beforeAll(async () => {
-    data = hooklineData(server.address, shared);
+    data = await hooklineData(server.address, shared);
     await worker.startWorker(data.env, PROCESS_START_MS);
   });
 

@@ -23,6 +23,32 @@ describe('loadConfig', () => {
     expect(config.log).toEqual({ level: 'info', pretty: false });
   });
 
+  it('keeps webhooks in SQLite by default, and in PostgreSQL when DATABASE_URL is set', () => {
+    const url = 'postgres://hookline:pw@db.internal:5432/hookline';
+
+    expect(loadConfig({ DATABASE_PATH: 'x/hooks.db' }).database).toEqual({
+      dialect: 'sqlite',
+      path: path.resolve('x', 'hooks.db'),
+    });
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ dialect: 'postgres', url });
+    expect(loadConfig({ DATABASE_URL: url.replace('postgres:', 'postgresql:') }).database.dialect).toBe('postgres');
+  });
+
+  it('refuses a DATABASE_URL that is not PostgreSQL’s, without repeating it', () => {
+    for (const value of ['mysql://root:hunter2@db/hookline', 'hunter2', 'postgres://:hunter2@/hookline']) {
+      const error = (() => {
+        try {
+          loadConfig({ DATABASE_URL: value });
+        } catch (err) {
+          return err;
+        }
+      })();
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).issues[0]).toMatch(/^DATABASE_URL: must /);
+      expect((error as ConfigError).message).not.toContain('hunter2');
+    }
+  });
+
   it('returns a frozen object', () => {
     const config = loadConfig({});
     expect(Object.isFrozen(config)).toBe(true);

@@ -12,7 +12,8 @@ import { Client, Connection } from '@temporalio/client';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import type { EventStatusView, WebhookView } from '../../src/api/schemas';
 import { DELIVERY_RETRY_POLICY } from '../../src/contract/delivery';
-import { EVENT_TYPE_CATALOGUE, EVENT_TYPES } from '../../src/contract/event-types';
+import { EVENT_DATA_EXAMPLES } from '../../src/contract/event-data';
+import { EVENT_TYPES } from '../../src/contract/event-types';
 import { createWorkspaceKey } from '../../src/db/api-keys';
 import { openDatabase } from '../../src/db/client';
 import { CleanupStack } from '../../src/runtime/cleanup-stack';
@@ -161,9 +162,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const keyring = createKeyring([[generateKeyId(), generateKey()]]);
     const keys = formatKeyring(keyring);
     const databasePath = path.join(dir, 'hookline.db');
-    const database = openDatabase(databasePath, { cipher: fromKeyring(keyring).cipher });
-    const { apiKey } = createWorkspaceKey(database.db, 'chaos');
-    database.close();
+    const database = await openDatabase(
+      { dialect: 'sqlite', path: databasePath },
+      { cipher: fromKeyring(keyring).cipher },
+    );
+    const { apiKey } = await createWorkspaceKey(database.db, 'chaos');
+    await database.close();
 
     const receivers = await Promise.all(
       Array.from({ length: options.receivers }, (_, index) => startChaosReceiver(index, options)),
@@ -245,7 +249,7 @@ async function emitAll(
   let emitsReplayed = 0;
   const emitOne = async (id: string, index: number) => {
     const type = EVENT_TYPES[index % EVENT_TYPES.length]!;
-    const body = { id, type, data: EVENT_TYPE_CATALOGUE[type].example };
+    const body = { id, type, data: EVENT_DATA_EXAMPLES[type] };
     for (let attempt = 1; ; attempt++) {
       const answer = await call('POST', '/v1/events', body).catch((err: unknown) => ({
         status: 0,

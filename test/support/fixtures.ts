@@ -1,3 +1,4 @@
+import type { AutoDisablePolicy } from '../../src/contract/health';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,9 +8,12 @@ import type { NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createHttpSender, type HttpSender } from '../../src/activities/http';
 import type { EventEnvelope } from '../../src/contract/delivery';
-import { EVENT_TYPE_CATALOGUE, type EventType } from '../../src/contract/event-types';
+import { EVENT_DATA_EXAMPLES } from '../../src/contract/event-data';
+import type { CatalogueEventType } from '../../src/contract/event-types';
 import { openDatabase, type Db } from '../../src/db/client';
+import { DIALECTS, type Dialect } from '../../src/db/handle';
 import { createWorkspace } from '../../src/db/workspaces';
+import { createTestDatabase } from './postgres';
 import { fromKeyring, type Encryption } from '../../src/runtime/encryption';
 import { createKeyring, formatKeyring, generateKey, generateKeyId } from '../../src/security/keyring';
 import type { GuardOptions } from '../../src/security/network-guard';
@@ -55,22 +59,52 @@ export function testClient(connection: ConnectionLike): Client {
   return new Client({ connection, namespace: 'default', dataConverter: testEncryption.dataConverter });
 }
 
+/** The stores the repository and API tests run on, each of them. */
+export const STORES = [DIALECTS.sqlite, DIALECTS.postgres] as const satisfies readonly Dialect[];
+
 export interface TempDatabase {
   db: Db;
+  store: Dialect;
+  /** The SQLite file; empty on PostgreSQL. */
   file: string;
-  close(): void;
+  /** What tells a Hookline process to open this same database: `DATABASE_URL`, or `DATABASE_PATH`. */
+  env: Record<string, string>;
+  close(): Promise<void>;
 }
 
-/** A real SQLite file in a fresh temporary folder, migrated. */
-export function openTempDatabase(): TempDatabase {
+/**
+ * A fresh, migrated database: a real SQLite file in a temporary folder, or a database of its own on the
+ * test run's PostgreSQL server.
+ */
+export async function openTempDatabase(store: Dialect = DIALECTS.sqlite): Promise<TempDatabase> {
+  const options = { cipher: testEncryption.cipher };
+  if (store === DIALECTS.postgres) {
+    const database = await createTestDatabase(inject('postgresAdminUrl'));
+    const { db, close } = await openDatabase({ dialect: store, url: database.url }, options).catch(async (err) => {
+      await database.drop();
+      throw err;
+    });
+    return {
+      db,
+      store,
+      file: '',
+      env: { DATABASE_URL: database.url },
+      async close() {
+        await close();
+        await database.drop();
+      },
+    };
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookline-test-'));
   const file = path.join(dir, 'hookline.db');
-  const { db, close } = openDatabase(file, { cipher: testEncryption.cipher });
+  const { db, close } = await openDatabase({ dialect: store, path: file }, options);
   return {
     db,
+    store,
     file,
-    close() {
-      close();
+    env: { DATABASE_PATH: file },
+    async close() {
+      await close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -80,17 +114,18 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID()}`;
 }
 
-export function newWorkspaceId(db: Db): string {
-  return createWorkspace(db, uniqueName('workspace')).id;
+export async function newWorkspaceId(db: Db): Promise<string> {
+  return (await createWorkspace(db, uniqueName('workspace'))).id;
 }
 
-export function buildEvent(workspaceId: string, type: EventType = 'lead.created'): EventEnvelope {
+/** An event of `type` carrying that type's example data. */
+export function buildEvent(workspaceId: string, type: CatalogueEventType = 'lead.created'): EventEnvelope {
   return {
     id: `evt_${randomUUID()}`,
     type,
     workspaceId,
     timestamp: new Date().toISOString(),
-    data: { ...EVENT_TYPE_CATALOGUE[type].example },
+    data: { ...EVENT_DATA_EXAMPLES[type] },
   };
 }
 
@@ -99,6 +134,7 @@ export async function startTestWorker(
   connection: NativeConnection,
   db: Db,
   http: HttpSender = createHttpSender(testGuard),
+  options: { autoDisable?: AutoDisablePolicy | null } = {},
 ) {
   const taskQueue = uniqueName('queue');
   const worker = await createWorker({
@@ -109,6 +145,7 @@ export async function startTestWorker(
     http,
     dataConverter: testEncryption.dataConverter,
     workflowBundle: { codePath: inject('workflowBundlePath') },
+    ...options,
   });
   return { worker, taskQueue, http };
 }

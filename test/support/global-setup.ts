@@ -6,17 +6,23 @@ import { loadConfig } from '../../src/shared/config';
 import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
 import { PROJECT_ROOT, provisionTemporalCli, provisionTestServer } from '../../src/temporal-server/provision';
 import type { EphemeralServerExecutable } from '../../src/shared/temporal-sdk';
+import { startTestPostgres } from './postgres';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     devServerExecutable: EphemeralServerExecutable;
     testServerExecutable: EphemeralServerExecutable;
     workflowBundlePath: string;
+    /** The run's PostgreSQL server, as its superuser; `createTestDatabase` makes a database on it. */
+    postgresAdminUrl: string;
   }
 }
 
-/** Provisions both Temporal servers and bundles the workflows once for the whole run. */
-export default async function setup(project: TestProject): Promise<void> {
+/**
+ * Provisions both Temporal servers, bundles the workflows and starts PostgreSQL once for the whole run;
+ * the returned teardown stops PostgreSQL.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const log = (message: string) => console.log(`[setup] ${message}`);
   const { provision } = loadConfig(process.env).temporal;
   const cli = await provisionTemporalCli({ explicitPath: provision.cliPath, searchPath: provision.searchPath, log });
@@ -32,6 +38,10 @@ export default async function setup(project: TestProject): Promise<void> {
   project.provide('devServerExecutable', cli.executable);
   project.provide('testServerExecutable', testServer.executable);
   project.provide('workflowBundlePath', bundlePath);
+
+  const postgres = await startTestPostgres(log);
+  project.provide('postgresAdminUrl', postgres.adminUrl);
+  return () => postgres.stop();
 }
 
 const noop = () => undefined;

@@ -1,9 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createWebhook, endpointResolver, findWebhook } from '../../src/db/webhooks';
-import { webhooks } from '../../src/db/schema';
-import { eq } from 'drizzle-orm';
+import { createWebhook, deleteWebhook, endpointResolver, findWebhook } from '../../src/db/webhooks';
 import { startDelivery } from '../../src/emit/start-delivery';
 import {
   DELIVERY_FAILURE_TYPES,
@@ -33,13 +31,13 @@ beforeAll(async () => {
     executable: inject('testServerExecutable'),
     dataConverter: testEncryption.dataConverter,
   });
-  temp = openTempDatabase();
+  temp = await openTempDatabase();
 });
 
 afterAll(async () => {
   await Promise.all(receivers.map((r) => r.close()));
   await env?.teardown();
-  temp?.close();
+  await temp?.close();
 });
 
 async function receiver(reply?: (index: number) => Reply): Promise<Receiver> {
@@ -74,9 +72,9 @@ const MINUTE = 60_000;
 
 describe('deliverEventWorkflow on the time-skipping server', () => {
   it('retries a failing receiver after one and then two more minutes, and succeeds on the third attempt', async () => {
-    const workspaceId = newWorkspaceId(temp.db);
+    const workspaceId = await newWorkspaceId(temp.db);
     const r = await receiver((i) => (i < 2 ? { status: 503, body: 'busy' } : { status: 200 }));
-    const webhook = createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
+    const webhook = await createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
 
     const { event, result } = await deliver(workspaceId);
 
@@ -95,9 +93,9 @@ describe('deliverEventWorkflow on the time-skipping server', () => {
   });
 
   it('gives up after three attempts and reports the last status', async () => {
-    const workspaceId = newWorkspaceId(temp.db);
+    const workspaceId = await newWorkspaceId(temp.db);
     const r = await receiver((i) => ({ status: 500 + i, body: `failure ${i + 1}` }));
-    const webhook = createWebhook(temp.db, { workspaceId, url: r.url, events: ['*'] });
+    const webhook = await createWebhook(temp.db, { workspaceId, url: r.url, events: ['*'] });
 
     const { result, handle } = await deliver(workspaceId);
 
@@ -120,9 +118,9 @@ describe('deliverEventWorkflow on the time-skipping server', () => {
   });
 
   it('stops at a 410 Gone after one request and disables the webhook', async () => {
-    const workspaceId = newWorkspaceId(temp.db);
+    const workspaceId = await newWorkspaceId(temp.db);
     const r = await receiver(() => ({ status: 410 }));
-    const webhook = createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
+    const webhook = await createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
 
     const { result } = await deliver(workspaceId);
 
@@ -133,17 +131,21 @@ describe('deliverEventWorkflow on the time-skipping server', () => {
       statusCode: 410,
       errorType: 'EndpointGone',
     });
-    const stored = findWebhook(temp.db, webhook.id);
+    const stored = await findWebhook(temp.db, webhook.id);
     expect(stored?.enabled).toBe(false);
     expect(stored?.disabledReason).toMatch(/410 Gone/);
   });
 
   it('delivers to a healthy endpoint at once while another one fails', async () => {
-    const workspaceId = newWorkspaceId(temp.db);
+    const workspaceId = await newWorkspaceId(temp.db);
     const failing = await receiver(() => ({ status: 500 }));
     const healthy = await receiver(() => ({ status: 204 }));
-    const bad = createWebhook(temp.db, { workspaceId, url: failing.url, events: ['lead.created'] });
-    const good = createWebhook(temp.db, { workspaceId, url: healthy.url, events: ['lead.created', 'lead.updated'] });
+    const bad = await createWebhook(temp.db, { workspaceId, url: failing.url, events: ['lead.created'] });
+    const good = await createWebhook(temp.db, {
+      workspaceId,
+      url: healthy.url,
+      events: ['lead.created', 'lead.updated'],
+    });
 
     const { result } = await deliver(workspaceId);
 
@@ -156,12 +158,12 @@ describe('deliverEventWorkflow on the time-skipping server', () => {
   });
 
   it('skips disabled webhooks and those subscribed to other types', async () => {
-    const workspaceId = newWorkspaceId(temp.db);
+    const workspaceId = await newWorkspaceId(temp.db);
     const r = await receiver();
-    createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.updated'] });
-    createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'], enabled: false });
-    const otherWorkspace = newWorkspaceId(temp.db);
-    createWebhook(temp.db, { workspaceId: otherWorkspace, url: r.url, events: ['*'] });
+    await createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.updated'] });
+    await createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'], enabled: false });
+    const otherWorkspace = await newWorkspaceId(temp.db);
+    await createWebhook(temp.db, { workspaceId: otherWorkspace, url: r.url, events: ['*'] });
 
     const { result } = await deliver(workspaceId);
 
@@ -170,9 +172,9 @@ describe('deliverEventWorkflow on the time-skipping server', () => {
   });
 
   it('signs every attempt so that the standardwebhooks library verifies it', async () => {
-    const workspaceId = newWorkspaceId(temp.db);
+    const workspaceId = await newWorkspaceId(temp.db);
     const r = await receiver((i) => (i === 0 ? { status: 500 } : { status: 200 }));
-    const webhook = createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
+    const webhook = await createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
 
     const { event } = await deliver(workspaceId);
 
@@ -189,9 +191,9 @@ describe('deliverEventWorkflow on the time-skipping server', () => {
   });
 
   it('keeps the webhook secret out of the workflow history', async () => {
-    const workspaceId = newWorkspaceId(temp.db);
+    const workspaceId = await newWorkspaceId(temp.db);
     const r = await receiver((i) => (i === 0 ? { status: 500 } : { status: 200 }));
-    const webhook = createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
+    const webhook = await createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
 
     const { handle } = await deliver(workspaceId);
 
@@ -205,9 +207,9 @@ describe('deliverEventWorkflow on the time-skipping server', () => {
   });
 
   it('keeps event data encrypted in the workflow history', async () => {
-    const workspaceId = newWorkspaceId(temp.db);
+    const workspaceId = await newWorkspaceId(temp.db);
     const r = await receiver();
-    createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
+    await createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
 
     const { event, handle } = await deliver(workspaceId);
 
@@ -224,14 +226,14 @@ describe('deliverEventWorkflow on the time-skipping server', () => {
   });
 
   it('ends as failed without another request when the webhook is deleted while retrying', async () => {
-    const workspaceId = newWorkspaceId(temp.db);
+    const workspaceId = await newWorkspaceId(temp.db);
     const r = await receiver(() => ({ status: 500 }));
-    const webhook = createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
+    const webhook = await createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
 
     const { result } = await deliver(workspaceId, {
       beforeResult: async () => {
         await r.waitForRequests(1);
-        temp.db.delete(webhooks).where(eq(webhooks.id, webhook.id)).run();
+        await deleteWebhook(temp.db, workspaceId, webhook.id);
       },
     });
 
@@ -240,9 +242,9 @@ describe('deliverEventWorkflow on the time-skipping server', () => {
   });
 
   it('records the workspace, event type and webhook ids as search attributes', async () => {
-    const workspaceId = newWorkspaceId(temp.db);
+    const workspaceId = await newWorkspaceId(temp.db);
     const r = await receiver();
-    const webhook = createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
+    const webhook = await createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
 
     const { event, handle } = await deliver(workspaceId);
 
@@ -259,11 +261,13 @@ describe('deliverEventWorkflow on the time-skipping server', () => {
   ])(
     'delivers to more endpoints than one workflow can list through batch workflows, each listing its own (%s)',
     async (_how, emitterReadsDb) => {
-      const workspaceId = newWorkspaceId(temp.db);
+      const workspaceId = await newWorkspaceId(temp.db);
       const r = await receiver();
       const count = MAX_WEBHOOKS_PER_WORKFLOW * 2 + 7;
-      const webhooks = Array.from({ length: count }, (_, i) =>
-        createWebhook(temp.db, { workspaceId, url: `${r.url}/${i}`, events: ['lead.created'] }),
+      const webhooks = await Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          createWebhook(temp.db, { workspaceId, url: `${r.url}/${i}`, events: ['lead.created'] }),
+        ),
       );
 
       const { event, result, handle } = await deliver(workspaceId, { emitterReadsDb });
@@ -287,14 +291,16 @@ describe('deliverEventWorkflow on the time-skipping server', () => {
   );
 
   it('lets the attempts of a large event read it from the workflow instead of carrying a copy each', async () => {
-    const workspaceId = newWorkspaceId(temp.db);
+    const workspaceId = await newWorkspaceId(temp.db);
     const r = await receiver();
-    const webhooks = Array.from({ length: 8 }, (_, i) =>
-      createWebhook(temp.db, { workspaceId, url: `${r.url}/${i}`, events: ['lead.created'] }),
+    const webhooks = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        createWebhook(temp.db, { workspaceId, url: `${r.url}/${i}`, events: ['lead.created'] }),
+      ),
     );
     const event = {
       ...buildEvent(workspaceId),
-      data: { leadId: 'lead_big', status: 'new', notes: 'x'.repeat(200_000) },
+      data: { leadId: 'lead_big', source: 'api', notes: 'x'.repeat(200_000) },
     };
 
     const { result, handle } = await deliver(workspaceId, { event, emitterReadsDb: true });
@@ -311,9 +317,9 @@ describe('deliverEventWorkflow on the time-skipping server', () => {
   });
 
   it('uses the endpoints resolved at emit time, with no lookup of its own, when the emitter reads the database', async () => {
-    const workspaceId = newWorkspaceId(temp.db);
+    const workspaceId = await newWorkspaceId(temp.db);
     const r = await receiver((i) => (i === 0 ? { status: 500 } : { status: 200 }));
-    const webhook = createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
+    const webhook = await createWebhook(temp.db, { workspaceId, url: r.url, events: ['lead.created'] });
 
     const { result, handle } = await deliver(workspaceId, { emitterReadsDb: true });
 

@@ -31,7 +31,11 @@ export interface CreateApiKeyInput {
 }
 
 /** A new key of this workspace: the answer holds the key itself, the only time it is ever shown. */
-export function createWorkspaceApiKey(db: Db, workspaceId: string, input: CreateApiKeyInput): NewApiKeyView {
+export async function createWorkspaceApiKey(
+  db: Db,
+  workspaceId: string,
+  input: CreateApiKeyInput,
+): Promise<NewApiKeyView> {
   const now = input.now ?? new Date();
   const expiresAt =
     input.expiresAt !== undefined
@@ -39,7 +43,7 @@ export function createWorkspaceApiKey(db: Db, workspaceId: string, input: Create
       : input.expiresInSeconds !== undefined
         ? new Date(now.getTime() + input.expiresInSeconds * 1000)
         : undefined;
-  const { apiKey, key } = createApiKey(db, workspaceId, { name: input.name, scope: input.scope, expiresAt });
+  const { apiKey, key } = await createApiKey(db, workspaceId, { name: input.name, scope: input.scope, expiresAt });
   return { ...toApiKeyView(apiKey, now), key };
 }
 
@@ -47,7 +51,7 @@ export function listWorkspaceApiKeys(
   db: Db,
   workspaceId: string,
   options: { limit: number; cursor?: string },
-): Page<ApiKeyView> {
+): Promise<Page<ApiKeyView>> {
   const now = new Date();
   return pageAfterId(
     options,
@@ -57,6 +61,6 @@ export function listWorkspaceApiKeys(
 }
 
 /** Revokes a key of this workspace, the caller's own included; revoking a revoked key changes nothing. */
-export function revokeWorkspaceApiKey(db: Db, workspaceId: string, keyId: string): void {
-  if (!revokeApiKey(db, workspaceId, keyId)) throw new NotFoundError('API key', keyId);
+export async function revokeWorkspaceApiKey(db: Db, workspaceId: string, keyId: string): Promise<void> {
+  if (!(await revokeApiKey(db, workspaceId, keyId))) throw new NotFoundError('API key', keyId);
 }

@@ -6,6 +6,8 @@ import type { TemporalDeps } from './temporal';
 export interface DomainLimits {
   /** Webhooks one workspace may have, enabled or not (`HOOKLINE_MAX_WEBHOOKS_PER_WORKSPACE`). */
   maxWebhooksPerWorkspace: number;
+  /** Redeliveries a recovery starts per second at most (`HOOKLINE_RECOVERY_RATE_PER_SECOND`). */
+  recoveryRatePerSecond: number;
 }
 
 /** What domain functions work with; they know nothing of HTTP. */

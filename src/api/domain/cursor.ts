@@ -50,13 +50,13 @@ const isAfterIdCursor = (value: unknown): value is AfterIdCursor =>
  * One page of rows in id order, read by `list` after the cursor's id: one row more than asked tells
  * whether another page follows.
  */
-export function pageAfterId<Row extends { id: string }, View>(
+export async function pageAfterId<Row extends { id: string }, View>(
   options: { limit: number; cursor?: string },
-  list: (query: { limit: number; afterId?: string }) => Row[],
+  list: (query: { limit: number; afterId?: string }) => Promise<Row[]>,
   toView: (row: Row) => View,
-): { data: View[]; nextCursor: string | null } {
+): Promise<{ data: View[]; nextCursor: string | null }> {
   const afterId = options.cursor === undefined ? undefined : decodeCursor(options.cursor, isAfterIdCursor).after;
-  const rows = list({ limit: options.limit + 1, afterId });
+  const rows = await list({ limit: options.limit + 1, afterId });
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
   return {

@@ -2,11 +2,17 @@ import type { WorkflowExecutionDescription, WorkflowExecutionStatusName, Workflo
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal as proto } from '@temporalio/proto';
 import {
+  ATTEMPT_REPORTED_SIGNAL,
   DELIVER_BATCH_WORKFLOW,
   DELIVERY_RETRY_POLICY,
   POST_EVENT_ACTIVITY,
   attemptsOf,
+  deliveryTriggerOf,
+  deliveryWorkflowOf,
+  parseRedeliveryId,
+  type AttemptRecord,
   type DeliverBatchInput,
+  type DeliveryTrigger,
   type EventHeader,
   type EventEnvelope,
   type PostEventInput,
@@ -23,7 +29,7 @@ import {
   optionalTsToDate,
   optionalTsToMs,
 } from '../../shared/temporal-sdk';
-import type { EventDeliveryStatus, WebhookDelivery } from '../schemas';
+import { UNREPORTED_ATTEMPT, type AttemptView, type EventDeliveryStatus, type WebhookDelivery } from '../schemas';
 import { callTemporal, type TemporalDeps } from './temporal';
 
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
@@ -39,6 +45,7 @@ export interface DeliveryExecution {
   /** The webhook this execution was restricted to, for test events and single-endpoint redeliveries. */
   webhookId: string | null;
   redeliveryOf: string | null;
+  trigger: DeliveryTrigger;
   status: EventDeliveryStatus;
   startedAt: string;
   closedAt: string | null;
@@ -71,7 +78,7 @@ export async function readDeliveryExecution(
     const execution = deriveDeliveryExecution(workflowId, read.description, read.history);
     if (execution.batches.length === 0) return execution;
     const batches = await mapConcurrently(execution.batches, READ_CONCURRENCY, (batch) =>
-      readBatchDeliveries(temporal, batch),
+      readBatchDeliveries(temporal, batch, execution.trigger),
     );
     return { ...execution, deliveries: [...execution.deliveries, ...batches.flat()] };
   });
@@ -95,17 +102,22 @@ export async function readBatchExecution(
       read?.history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0],
     );
     if (!read || !input) return undefined;
+    const trigger: DeliveryTrigger = parseRedeliveryId(deliveryWorkflowOf(workflowId)) ? 'redelivery' : 'scheduled';
     return {
       event: input.event,
       startedAt: read.description.startTime.toISOString(),
-      deliveries: withPending(deriveAttemptDeliveries(read.description, read.history), input.endpoints),
+      deliveries: withPending(deriveAttemptDeliveries(read.description, read.history, trigger), input.endpoints),
     };
   });
 }
 
-async function readBatchDeliveries(temporal: TemporalDeps, batch: Batch): Promise<WebhookDelivery[]> {
+async function readBatchDeliveries(
+  temporal: TemporalDeps,
+  batch: Batch,
+  trigger: DeliveryTrigger,
+): Promise<WebhookDelivery[]> {
   const read = await readWorkflow(temporal, batch.workflowId);
-  const attempted = read ? deriveAttemptDeliveries(read.description, read.history) : [];
+  const attempted = read ? deriveAttemptDeliveries(read.description, read.history, trigger) : [];
   return withPending(
     attempted,
     batch.webhookIds.map((webhookId) => ({ webhookId })),
@@ -115,7 +127,9 @@ async function readBatchDeliveries(temporal: TemporalDeps, batch: Batch): Promis
 /** Endpoints whose first attempt is not even scheduled yet are pending. */
 function withPending(attempted: WebhookDelivery[], endpoints: readonly { webhookId: string }[]): WebhookDelivery[] {
   const seen = new Set(attempted.map((d) => d.webhookId));
-  const waiting = endpoints.filter((e) => !seen.has(e.webhookId)).map((e) => pendingDelivery(e.webhookId, undefined));
+  const waiting = endpoints
+    .filter((e) => !seen.has(e.webhookId))
+    .map((e) => ({ ...pendingDelivery(e.webhookId, undefined), attemptLog: [] }));
   return [...attempted, ...waiting];
 }
 
@@ -176,6 +190,7 @@ async function decodePayloadsIn(
       await decodeAll(event.startChildWorkflowExecutionInitiatedEventAttributes?.input);
       await decodeAll(event.activityTaskScheduledEventAttributes?.input);
       await decodeAll(event.activityTaskCompletedEventAttributes?.result);
+      await decodeAll(event.workflowExecutionSignaledEventAttributes?.input);
       for (const attrs of [event.activityTaskFailedEventAttributes, event.activityTaskTimedOutEventAttributes]) {
         if (attrs?.failure) attrs.failure = await decodeFailure(attrs.failure);
       }
@@ -197,15 +212,17 @@ export function deriveDeliveryExecution(
   const events = history.events ?? [];
   const input = startInputOf(events[0]);
   if (!input) throw new Error(`Workflow ${workflowId} has no delivery input in its history`);
+  const trigger = deliveryTriggerOf(input);
   return {
     workflowId,
     event: input.event,
     webhookId: input.webhookId ?? null,
     redeliveryOf: input.redeliveryOf ?? null,
+    trigger,
     status: eventStatusOf(description.status.name),
     startedAt: description.startTime.toISOString(),
     closedAt: description.closeTime?.toISOString() ?? null,
-    deliveries: deriveAttemptDeliveries(description, history),
+    deliveries: deriveAttemptDeliveries(description, history, trigger),
     batches: batchesOf(history),
   };
 }
@@ -220,21 +237,43 @@ function batchesOf(history: History): Batch[] {
   });
 }
 
-/** Pure: each endpoint's delivery by the POST activities a workflow (delivery or batch) scheduled. */
+/**
+ * Pure: each endpoint's delivery by the POST activities a workflow (delivery or batch) scheduled, with
+ * every attempt: retried ones from their signals, the last from the activity's result or failure, and
+ * the one before a pending attempt from its last failure. An attempt with no record at all ended
+ * without reporting (its worker stopped, or it timed out) and is listed as such.
+ */
 export function deriveAttemptDeliveries(
   description: WorkflowExecutionDescription,
   history: History,
+  trigger: DeliveryTrigger = 'scheduled',
 ): WebhookDelivery[] {
   const events = history.events ?? [];
-  const scheduled = new Map<string, { webhookId: string; activityId: string }>();
-  const closed = new Map<string, WebhookDelivery>();
+  const scheduled = new Map<string, { webhookId: string; activityId: string; maxAttempts: number }>();
+  const closed = new Map<string, Omit<WebhookDelivery, 'attemptLog'>>();
+  const logs = new Map<string, Map<number, AttemptView>>();
+  const record = (webhookId: string, view: AttemptView) => {
+    let log = logs.get(webhookId);
+    if (!log) logs.set(webhookId, (log = new Map()));
+    if (!log.has(view.attempt)) log.set(view.attempt, view);
+  };
   for (const event of events) {
     const eventTime = optionalTsToDate(event.eventTime)?.toISOString() ?? null;
+    const signaled = event.workflowExecutionSignaledEventAttributes;
+    if (signaled?.signalName === ATTEMPT_REPORTED_SIGNAL) {
+      const report = decodePayload<AttemptRecord>(signaled.input?.payloads?.[0]);
+      if (report) record(report.webhookId, attemptView(report, trigger));
+      continue;
+    }
     const attrs = event.activityTaskScheduledEventAttributes;
     if (attrs && attrs.activityType?.name === POST_EVENT_ACTIVITY) {
       const postInput = decodePayload<PostEventInput>(attrs.input?.payloads?.[0]);
       if (postInput)
-        scheduled.set(String(event.eventId), { webhookId: postInput.webhookId, activityId: attrs.activityId ?? '' });
+        scheduled.set(String(event.eventId), {
+          webhookId: postInput.webhookId,
+          activityId: attrs.activityId ?? '',
+          maxAttempts: attrs.retryPolicy?.maximumAttempts || DELIVERY_RETRY_POLICY.maximumAttempts,
+        });
       continue;
     }
     const completed = event.activityTaskCompletedEventAttributes;
@@ -247,41 +286,129 @@ export function deriveAttemptDeliveries(
     if (!target) continue;
     if (completed) {
       const result = decodePayload<PostEventResult>(completed.result?.payloads?.[0]);
+      const attempts = result?.attempt ?? 1;
       closed.set(target.webhookId, {
         webhookId: target.webhookId,
         status: 'succeeded',
-        attempts: result?.attempt ?? 1,
+        attempts,
         lastStatusCode: result?.statusCode ?? null,
         lastError: null,
         nextAttemptAt: null,
         completedAt: eventTime,
       });
+      record(target.webhookId, {
+        attempt: attempts,
+        trigger,
+        outcome: 'succeeded',
+        startedAt: result?.startedAt ?? null,
+        durationMs: result?.durationMs ?? null,
+        statusCode: result?.statusCode ?? null,
+        failureType: null,
+        error: null,
+        responseExcerpt: result?.responseExcerpt ?? null,
+        retryAfterMs: null,
+      });
     } else if (failed) {
       const failure = 'failure' in failed ? failed.failure : undefined;
       const details = failureDetails(failure);
+      const attempts = details?.attempt ?? target.maxAttempts;
+      const error = failureMessage(failure) ?? 'Delivery was cancelled';
       closed.set(target.webhookId, {
         webhookId: target.webhookId,
         status: 'failed',
-        attempts: attemptsOf(details),
+        attempts,
         lastStatusCode: details?.statusCode ?? null,
-        lastError: failureMessage(failure) ?? 'Delivery was cancelled',
+        lastError: error,
         nextAttemptAt: null,
         completedAt: eventTime,
       });
+      record(target.webhookId, failedAttemptView(attempts, trigger, failure, details, error));
     }
   }
 
   const pendingById = new Map((description.raw.pendingActivities ?? []).map((p) => [p.activityId ?? '', p]));
-  const deliveries = [...scheduled.values()].map(({ webhookId, activityId }): WebhookDelivery => {
-    const done = closed.get(webhookId);
-    if (done) return done;
-    return pendingDelivery(webhookId, pendingById.get(activityId));
+  return [...scheduled.values()].map(({ webhookId, activityId }): WebhookDelivery => {
+    let delivery = closed.get(webhookId);
+    if (!delivery) {
+      const pending = pendingById.get(activityId);
+      delivery = pendingDelivery(webhookId, pending);
+      const lastFailure = pending?.lastFailure ?? undefined;
+      if (lastFailure && delivery.attempts > 0) {
+        const details = failureDetails(lastFailure);
+        record(
+          webhookId,
+          failedAttemptView(details?.attempt ?? delivery.attempts, trigger, lastFailure, details, delivery.lastError),
+        );
+      }
+    }
+    return { ...delivery, attemptLog: attemptLogOf(logs.get(webhookId), delivery.attempts, trigger) };
   });
-
-  return deliveries;
 }
 
-function pendingDelivery(webhookId: string, pending: PendingActivity | undefined): WebhookDelivery {
+/** Attempts 1 to `ended` in order, those without a record listed as unreported. */
+function attemptLogOf(
+  log: Map<number, AttemptView> | undefined,
+  ended: number,
+  trigger: DeliveryTrigger,
+): AttemptView[] {
+  const views: AttemptView[] = [];
+  for (let attempt = 1; attempt <= ended; attempt++) {
+    views.push(
+      log?.get(attempt) ?? {
+        attempt,
+        trigger,
+        outcome: 'failed',
+        startedAt: null,
+        durationMs: null,
+        statusCode: null,
+        failureType: UNREPORTED_ATTEMPT,
+        error: 'The attempt ended without a report: its worker stopped or it ran out of time.',
+        responseExcerpt: null,
+        retryAfterMs: null,
+      },
+    );
+  }
+  return views;
+}
+
+function attemptView(report: AttemptRecord, trigger: DeliveryTrigger): AttemptView {
+  return {
+    attempt: report.attempt,
+    trigger,
+    outcome: report.outcome,
+    startedAt: report.startedAt,
+    durationMs: report.durationMs,
+    statusCode: report.statusCode ?? null,
+    failureType: report.failureType ?? null,
+    error: report.error ?? null,
+    responseExcerpt: report.responseExcerpt ?? null,
+    retryAfterMs: report.retryAfterMs ?? null,
+  };
+}
+
+function failedAttemptView(
+  attempt: number,
+  trigger: DeliveryTrigger,
+  failure: ProtoFailure | null | undefined,
+  details: PostFailureDetails | undefined,
+  error: string | null,
+): AttemptView {
+  const type = failure?.applicationFailureInfo?.type ?? (failure?.timeoutFailureInfo ? UNREPORTED_ATTEMPT : null);
+  return {
+    attempt,
+    trigger,
+    outcome: 'failed',
+    startedAt: details?.startedAt ?? null,
+    durationMs: details?.durationMs ?? null,
+    statusCode: details?.statusCode ?? null,
+    failureType: type || null,
+    error,
+    responseExcerpt: details?.responseExcerpt ?? null,
+    retryAfterMs: details?.retryAfterMs ?? null,
+  };
+}
+
+function pendingDelivery(webhookId: string, pending: PendingActivity | undefined): Omit<WebhookDelivery, 'attemptLog'> {
   const attempt = pending?.attempt ?? 1;
   const lastFailure = pending?.lastFailure ?? undefined;
   const retrying = attempt > 1 || lastFailure !== undefined;

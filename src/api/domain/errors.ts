@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import { DrizzleQueryError } from 'drizzle-orm/errors';
+import pg from 'pg';
 import type { InvalidField } from '../../contract/problem';
 import type { ApiKeyScope } from '../../db/schema';
 import { someCause } from '../../shared/temporal-sdk';
@@ -85,8 +87,10 @@ export class LimitExceededError extends Error {
 }
 
 /**
- * Another connection held SQLite's write lock past the busy timeout; nothing was written, the caller
- * may try again. It carries only SQLite's code: the query and its parameters stay out of logs.
+ * Another connection held SQLite's write lock past the busy timeout, or PostgreSQL could not serve the
+ * statement for now (a lock held past `lock_timeout`, a server restarting or refusing connections);
+ * nothing was written, the caller may try again. It carries only the database's code: the query and its
+ * parameters stay out of logs.
  */
 export class DatabaseBusyError extends Error {
   constructor(readonly code: string) {
@@ -101,16 +105,36 @@ const { SqliteError } = Database;
 const BUSY_CODE = /^SQLITE_(BUSY|LOCKED)(_[A-Z]+)?$/;
 
 /**
- * The domain's view of a database error: a `SqliteError` for a lock held elsewhere, however wrapped
- * (drizzle wraps it in a `DrizzleQueryError` with it as `cause`), becomes {@link DatabaseBusyError};
- * anything else is returned as it is.
+ * PostgreSQL's codes for what passes: a connection exception (class 08), a lock not granted in time,
+ * a serialization failure or deadlock, too many connections, a server shutting down or starting.
+ */
+const POSTGRES_TRANSIENT_CODE = /^(08[0-9A-Z]{3}|55P03|40001|40P01|53300|57P0[123])$/;
+
+/** What node-postgres reports when the server cannot be reached or drops the connection. */
+const UNREACHABLE_CODE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)$/;
+
+/** The code of an error that says the database cannot serve the statement for now, if it is one. */
+function transientCode(e: Error, raisedByQuery: boolean): string | undefined {
+  const { code } = e as { code?: unknown };
+  if (typeof code !== 'string') return undefined;
+  if (e instanceof SqliteError) return BUSY_CODE.test(code) ? code : undefined;
+  if (e instanceof pg.DatabaseError) return POSTGRES_TRANSIENT_CODE.test(code) ? code : undefined;
+  // A socket error is the database's only when a statement raised it, not Temporal's or anyone else's.
+  return raisedByQuery && UNREACHABLE_CODE.test(code) ? code : undefined;
+}
+
+/**
+ * The domain's view of a database error: one that says the database cannot serve the statement for
+ * now (see {@link DatabaseBusyError}), however wrapped (drizzle wraps it in a `DrizzleQueryError` with
+ * it as `cause`), becomes {@link DatabaseBusyError}; anything else is returned as it is.
  */
 export function fromDatabaseError(err: unknown): unknown {
   let code: string | undefined;
+  let raisedByQuery = false;
   someCause(err, (e) => {
-    if (!(e instanceof SqliteError) || !BUSY_CODE.test(e.code)) return false;
-    code = e.code;
-    return true;
+    raisedByQuery ||= e instanceof DrizzleQueryError;
+    code = e instanceof Error ? transientCode(e, raisedByQuery) : undefined;
+    return code !== undefined;
   });
   return code === undefined ? err : new DatabaseBusyError(code);
 }

@@ -1,5 +1,6 @@
 import { deliveryWorkflowId, redeliveryWorkflowId, type EventEnvelope } from '../../contract/delivery';
-import { EVENT_TYPE_CATALOGUE, PING_EVENT_TYPE, type EventType } from '../../contract/event-types';
+import { EVENT_DATA_EXAMPLES } from '../../contract/event-data';
+import { PING_EVENT_TYPE, type CatalogueEventType, type EventType } from '../../contract/event-types';
 import { endpointResolver, findWorkspaceWebhook } from '../../db/webhooks';
 import { buildEnvelope } from '../../emit/envelope';
 import { startDelivery } from '../../emit/start-delivery';
@@ -77,19 +78,22 @@ async function describeExecution(
     status: execution.status,
     webhookId: execution.webhookId,
     redeliveryOf: execution.redeliveryOf,
+    trigger: execution.trigger,
     startedAt: execution.startedAt,
     closedAt: execution.closedAt,
-    deliveries: execution.deliveries.map((delivery) => ({
-      ...delivery,
-      url: urlOf(deps, workspaceId, delivery.webhookId),
-    })),
+    deliveries: await Promise.all(
+      execution.deliveries.map(async (delivery) => ({
+        ...delivery,
+        url: await urlOf(deps, workspaceId, delivery.webhookId),
+      })),
+    ),
     temporalUiUrl: temporalUiUrl(deps.temporal, workflowId),
   };
 }
 
 /** The URL attempts go to now: the activity reads it at every attempt. Null once the webhook is deleted. */
-function urlOf(deps: DomainDeps, workspaceId: string, webhookId: string): string | null {
-  return findWorkspaceWebhook(deps.db, workspaceId, webhookId)?.url ?? null;
+async function urlOf(deps: DomainDeps, workspaceId: string, webhookId: string): Promise<string | null> {
+  return (await findWorkspaceWebhook(deps.db, workspaceId, webhookId))?.url ?? null;
 }
 
 /** Delivers an emitted event again, to all its endpoints or to one, in a new workflow linked to the first. */
@@ -99,7 +103,7 @@ export async function redeliverEvent(
   eventId: string,
   options: { webhookId?: string } = {},
 ): Promise<RedeliveryAcceptedView> {
-  if (options.webhookId) getWebhook(deps.db, workspaceId, options.webhookId);
+  if (options.webhookId) await getWebhook(deps.db, workspaceId, options.webhookId);
   const originalId = deliveryWorkflowId(workspaceId, eventId);
   const original = await callTemporal(deps.temporal, () => readStartInput(deps.temporal.client, originalId));
   if (!original || original.event.workspaceId !== workspaceId) throw new NotFoundError('event', eventId);
@@ -121,20 +125,21 @@ export function pingData(webhookId: string): Record<string, unknown> {
 
 /**
  * Sends an example event to one webhook through the ordinary delivery workflow. The default is a ping;
- * with a type, that type's example payload.
+ * with a type, that type's example data, operational types included, so a receiver can be tried on any
+ * event it may get.
  */
 export async function sendTestEvent(
   deps: DomainDeps,
   workspaceId: string,
   webhookId: string,
-  type?: EventType,
+  type?: CatalogueEventType,
 ): Promise<TestWebhookAccepted> {
-  const webhook = getWebhook(deps.db, workspaceId, webhookId);
+  const webhook = await getWebhook(deps.db, workspaceId, webhookId);
   if (!webhook.enabled) throw new ConflictError(`Webhook ${webhookId} is disabled; enable it to send a test event`);
   const event = buildEnvelope({
     workspaceId,
     type: type ?? PING_EVENT_TYPE,
-    data: type ? EVENT_TYPE_CATALOGUE[type].example : pingData(webhookId),
+    data: type ? EVENT_DATA_EXAMPLES[type] : pingData(webhookId),
   });
   const { workflowId } = await start(deps, { event, webhookId });
   return { eventId: event.id, temporalUiUrl: temporalUiUrl(deps.temporal, workflowId) };

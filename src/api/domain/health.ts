@@ -11,9 +11,12 @@ export interface Readiness {
   checks: ReadinessChecks;
 }
 
-/** Whether SQLite and Temporal both answer. */
+/**
+ * Whether Hookline's database (SQLite or PostgreSQL; reported as `sqlite`, the check's name since
+ * before PostgreSQL) and Temporal both answer.
+ */
 export async function checkReadiness(deps: DomainDeps): Promise<Readiness> {
-  const sqlite = safely(() => pingDatabase(deps.db));
+  const database = answersInTime(pingDatabase(deps.db));
   const rpcTimeoutMs = Math.min(deps.temporal.rpcTimeoutMs ?? DEFAULT_TEMPORAL_RPC_TIMEOUT_MS, READINESS_TIMEOUT_MS);
   const temporal = await callTemporal({ ...deps.temporal, rpcTimeoutMs }, () =>
     deps.temporal.client.workflowService.getSystemInfo({}),
@@ -21,14 +24,20 @@ export async function checkReadiness(deps: DomainDeps): Promise<Readiness> {
     () => true,
     () => false,
   );
+  const sqlite = await database;
   const checks = { sqlite: sqlite ? 'ok' : 'failing', temporal: temporal ? 'ok' : 'failing' } as const;
   return { ready: sqlite && temporal, checks };
 }
 
-function safely(check: () => boolean): boolean {
+/** True when the check answers true within the readiness timeout; a failure or a hang counts as false. */
+async function answersInTime(check: Promise<boolean>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), READINESS_TIMEOUT_MS);
+  });
   try {
-    return check();
-  } catch {
-    return false;
+    return await Promise.race([check.catch(() => false), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -11,6 +11,7 @@ import {
 } from '../../db/webhooks';
 import type { Db } from '../../db/client';
 import type { Webhook } from '../../db/schema';
+import { lockWorkspace } from '../../db/workspaces';
 import { checkDestination, type GuardOptions } from '../../security/network-guard';
 import type { Page, RotatedSecretView, WebhookView } from '../schemas';
 import type { DomainDeps } from './context';
@@ -28,6 +29,8 @@ export function toWebhookView(webhook: Webhook): WebhookView {
     description: webhook.description,
     enabled: webhook.enabled,
     disabledReason: webhook.disabledReason,
+    failingSince: webhook.failingSince,
+    retrySchedule: webhook.retrySchedule,
     headers: webhook.headers,
     createdAt: webhook.createdAt,
     updatedAt: webhook.updatedAt,
@@ -46,7 +49,8 @@ async function assertDeliverable(guard: GuardOptions, url: string): Promise<void
 
 /**
  * Creates a webhook, unless the workspace already has `limits.maxWebhooksPerWorkspace`. Counting and
- * inserting share one immediate transaction, so API processes creating at once cannot overshoot.
+ * inserting share one transaction that holds the workspace still, so API processes creating at once
+ * cannot overshoot.
  */
 export async function createWorkspaceWebhook(
   deps: DomainDeps,
@@ -55,20 +59,18 @@ export async function createWorkspaceWebhook(
 ): Promise<WebhookView & { secret: string }> {
   await assertDeliverable(deps.guard, input.url);
   const { db, limits } = deps;
-  const webhook = db.transaction(
-    () => {
-      if (countWebhooks(db, workspaceId) >= limits.maxWebhooksPerWorkspace) {
-        throw new LimitExceededError('webhooks', limits.maxWebhooksPerWorkspace);
-      }
-      return createWebhook(db, { ...input, workspaceId });
-    },
-    { behavior: 'immediate' },
-  );
+  const webhook = await db.transaction(async (tx) => {
+    await lockWorkspace(tx, workspaceId);
+    if ((await countWebhooks(tx, workspaceId)) >= limits.maxWebhooksPerWorkspace) {
+      throw new LimitExceededError('webhooks', limits.maxWebhooksPerWorkspace);
+    }
+    return createWebhook(tx, { ...input, workspaceId });
+  });
   return { ...toWebhookView(webhook), secret: webhook.secret };
 }
 
-export function getWebhook(db: Db, workspaceId: string, webhookId: string): Webhook {
-  const webhook = findWorkspaceWebhook(db, workspaceId, webhookId);
+export async function getWebhook(db: Db, workspaceId: string, webhookId: string): Promise<Webhook> {
+  const webhook = await findWorkspaceWebhook(db, workspaceId, webhookId);
   if (!webhook) throw new NotFoundError('webhook', webhookId);
   return webhook;
 }
@@ -77,7 +79,7 @@ export function listWorkspaceWebhooks(
   db: Db,
   workspaceId: string,
   options: { limit: number; cursor?: string },
-): Page<WebhookView> {
+): Promise<Page<WebhookView>> {
   return pageAfterId(options, (query) => listWebhooks(db, workspaceId, query), toWebhookView);
 }
 
@@ -88,15 +90,15 @@ export async function updateWorkspaceWebhook(
   input: UpdateWebhookInput,
 ): Promise<WebhookView> {
   // An unknown webhook answers 404 before its URL is judged, as it would without one.
-  getWebhook(deps.db, workspaceId, webhookId);
+  await getWebhook(deps.db, workspaceId, webhookId);
   if (input.url !== undefined) await assertDeliverable(deps.guard, input.url);
-  const webhook = updateWebhook(deps.db, workspaceId, webhookId, input);
+  const webhook = await updateWebhook(deps.db, workspaceId, webhookId, input);
   if (!webhook) throw new NotFoundError('webhook', webhookId);
   return toWebhookView(webhook);
 }
 
-export function deleteWorkspaceWebhook(db: Db, workspaceId: string, webhookId: string): void {
-  if (!deleteWebhook(db, workspaceId, webhookId)) throw new NotFoundError('webhook', webhookId);
+export async function deleteWorkspaceWebhook(db: Db, workspaceId: string, webhookId: string): Promise<void> {
+  if (!(await deleteWebhook(db, workspaceId, webhookId))) throw new NotFoundError('webhook', webhookId);
 }
 
 export interface RotateSecretOptions {
@@ -107,13 +109,13 @@ export interface RotateSecretOptions {
   now?: Date;
 }
 
-export function rotateSecret(
+export async function rotateSecret(
   db: Db,
   workspaceId: string,
   webhookId: string,
   options: RotateSecretOptions = {},
-): RotatedSecretView {
-  const webhook = rotateWebhookSecret(db, {
+): Promise<RotatedSecretView> {
+  const webhook = await rotateWebhookSecret(db, {
     workspaceId,
     webhookId,
     graceMs: options.graceMs ?? DEFAULT_SECRET_GRACE_MS,

@@ -14,7 +14,8 @@ export const apiKeyRoutes: ApiRoute[] = [
     tag,
     request: { body: CreateApiKeyBody },
     responses: { 201: { description: 'The new key and its record.', schema: NewApiKey } },
-    handle: ({ body, workspace, deps, reply }) => reply(201, createWorkspaceApiKey(deps.db, workspace.id, body)),
+    handle: async ({ body, workspace, deps, reply }) =>
+      reply(201, await createWorkspaceApiKey(deps.db, workspace.id, body)),
   }),
   defineRoute({
     method: 'get',
@@ -24,7 +25,8 @@ export const apiKeyRoutes: ApiRoute[] = [
     tag,
     request: { query: ApiKeyListQuery },
     responses: { 200: { description: 'One page of keys; never the keys themselves.', schema: ApiKeyList } },
-    handle: ({ query, workspace, deps, reply }) => reply(200, listWorkspaceApiKeys(deps.db, workspace.id, query)),
+    handle: async ({ query, workspace, deps, reply }) =>
+      reply(200, await listWorkspaceApiKeys(deps.db, workspace.id, query)),
   }),
   defineRoute({
     method: 'delete',
@@ -34,8 +36,8 @@ export const apiKeyRoutes: ApiRoute[] = [
     tag,
     request: { params: ApiKeyIdParams },
     responses: { 204: { description: 'Revoked, now or before.' } },
-    handle: ({ params, workspace, deps, reply }) => {
-      revokeWorkspaceApiKey(deps.db, workspace.id, params.id);
+    handle: async ({ params, workspace, deps, reply }) => {
+      await revokeWorkspaceApiKey(deps.db, workspace.id, params.id);
       return reply(204);
     },
   }),

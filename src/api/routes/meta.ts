@@ -1,8 +1,18 @@
-import { EVENT_TYPE_CATALOGUE, EVENT_TYPES } from '../../contract/event-types';
+import { EVENT_DATA_EXAMPLES, eventDataJsonSchema } from '../../contract/event-data';
+import { CATALOGUE_EVENT_TYPES, EVENT_TYPE_CATALOGUE } from '../../contract/event-types';
 import { API_KEY_SCOPES } from '../../db/schema';
 import { checkReadiness } from '../domain/health';
 import { defineRoute, type ApiRoute } from '../route';
 import { EventTypeList, Health, OpenApiDocument, Readiness } from '../schemas';
+
+/** The published catalogue: each type with the JSON Schema generated from the zod schema `data` is checked by. */
+function eventTypeList() {
+  return CATALOGUE_EVENT_TYPES.map((type) => ({
+    ...EVENT_TYPE_CATALOGUE[type],
+    schema: eventDataJsonSchema(type),
+    example: EVENT_DATA_EXAMPLES[type],
+  }));
+}
 
 /** Routes about the API itself; `document` is the OpenAPI document, built once from every route. */
 export function metaRoutes(document: () => Record<string, unknown>): ApiRoute[] {
@@ -11,11 +21,12 @@ export function metaRoutes(document: () => Record<string, unknown>): ApiRoute[] 
       method: 'get',
       path: '/v1/event-types',
       operationId: 'listEventTypes',
-      summary: 'The event types a service can emit, each with a description and an example payload',
+      summary:
+        'The event catalogue: each type with its group, a description, the JSON Schema of its data and an example',
       tag: 'Events',
       scope: API_KEY_SCOPES.emit,
       responses: { 200: { description: 'The catalogue.', schema: EventTypeList } },
-      handle: ({ reply }) => reply(200, { data: EVENT_TYPES.map((type) => EVENT_TYPE_CATALOGUE[type]) }),
+      handle: ({ reply }) => reply(200, { data: eventTypeList() }),
     }),
     defineRoute({
       method: 'get',

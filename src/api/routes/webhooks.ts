@@ -1,5 +1,5 @@
 import { sendTestEvent } from '../domain/events';
-import { listWebhookDeliveries } from '../domain/deliveries';
+import { listWebhookAttempts, listWebhookDeliveries } from '../domain/deliveries';
 import {
   createWorkspaceWebhook,
   deleteWorkspaceWebhook,
@@ -12,6 +12,7 @@ import {
 import { defineRoute, type ApiRoute } from '../route';
 import {
   CreateWebhookBody,
+  AttemptList,
   DeliveryList,
   DeliveryListQuery,
   RotateSecretBody,
@@ -54,7 +55,8 @@ export const webhookRoutes: ApiRoute[] = [
     tag,
     request: { query: WebhookListQuery },
     responses: { 200: { description: 'One page of webhooks; secrets are not included.', schema: WebhookList } },
-    handle: ({ query, workspace, deps, reply }) => reply(200, listWorkspaceWebhooks(deps.db, workspace.id, query)),
+    handle: async ({ query, workspace, deps, reply }) =>
+      reply(200, await listWorkspaceWebhooks(deps.db, workspace.id, query)),
   }),
   defineRoute({
     method: 'get',
@@ -64,8 +66,8 @@ export const webhookRoutes: ApiRoute[] = [
     tag,
     request: { params: WebhookIdParams },
     responses: { 200: { description: 'The webhook.', schema: Webhook } },
-    handle: ({ params, workspace, deps, reply }) =>
-      reply(200, toWebhookView(getWebhook(deps.db, workspace.id, params.id))),
+    handle: async ({ params, workspace, deps, reply }) =>
+      reply(200, toWebhookView(await getWebhook(deps.db, workspace.id, params.id))),
   }),
   defineRoute({
     method: 'patch',
@@ -86,8 +88,8 @@ export const webhookRoutes: ApiRoute[] = [
     tag,
     request: { params: WebhookIdParams },
     responses: { 204: { description: 'Deleted.' } },
-    handle: ({ params, workspace, deps, reply }) => {
-      deleteWorkspaceWebhook(deps.db, workspace.id, params.id);
+    handle: async ({ params, workspace, deps, reply }) => {
+      await deleteWorkspaceWebhook(deps.db, workspace.id, params.id);
       return reply(204);
     },
   }),
@@ -99,8 +101,8 @@ export const webhookRoutes: ApiRoute[] = [
     tag,
     request: { params: WebhookIdParams },
     responses: { 200: { description: 'The secret.', schema: SecretResponse } },
-    handle: ({ params, workspace, deps, reply }) =>
-      reply(200, { secret: getWebhook(deps.db, workspace.id, params.id).secret }),
+    handle: async ({ params, workspace, deps, reply }) =>
+      reply(200, { secret: (await getWebhook(deps.db, workspace.id, params.id)).secret }),
   }),
   defineRoute({
     method: 'post',
@@ -110,10 +112,10 @@ export const webhookRoutes: ApiRoute[] = [
     tag,
     request: { params: WebhookIdParams, body: RotateSecretBody },
     responses: { 200: { description: 'The new secret and the end of the grace period.', schema: RotatedSecret } },
-    handle: ({ params, body, workspace, deps, reply }) =>
+    handle: async ({ params, body, workspace, deps, reply }) =>
       reply(
         200,
-        rotateSecret(deps.db, workspace.id, params.id, {
+        await rotateSecret(deps.db, workspace.id, params.id, {
           secret: body.secret,
           graceMs: body.gracePeriodSeconds === undefined ? undefined : body.gracePeriodSeconds * 1000,
         }),
@@ -145,11 +147,28 @@ export const webhookRoutes: ApiRoute[] = [
     responses: {
       200: {
         description:
-          'One page of deliveries. With `status`, a page may hold fewer items than `limit` while `nextCursor` is set.',
+          'One page of deliveries, filtered by Temporal visibility (eventually consistent: a delivery of the last second may be missing or under its former status).',
         schema: DeliveryList,
       },
     },
     handle: async ({ params, query, workspace, deps, reply }) =>
       reply(200, await listWebhookDeliveries(deps, workspace.id, params.id, query)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/webhooks/:id/attempts',
+    operationId: 'listWebhookAttempts',
+    summary: 'Every attempt to this webhook: the deliveries of one page, newest first, and their attempts',
+    tag,
+    temporal: true,
+    request: { params: WebhookIdParams, query: DeliveryListQuery },
+    responses: {
+      200: {
+        description: 'The attempts of one page of deliveries (`limit` counts deliveries), newest first.',
+        schema: AttemptList,
+      },
+    },
+    handle: async ({ params, query, workspace, deps, reply }) =>
+      reply(200, await listWebhookAttempts(deps, workspace.id, params.id, query)),
   }),
 ];

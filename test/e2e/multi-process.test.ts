@@ -1,0 +1,138 @@
+/**
+ * Hookline spread over processes that share nothing but Temporal and PostgreSQL: two `npm run worker`
+ * and two `npm run api` processes, as on several hosts. Events go in through both APIs, one worker is
+ * SIGKILLed while attempts are under way, and the receiver must still get every event.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createWorkspaceKey } from '../../src/db/api-keys';
+import { openDatabase, type OpenDatabaseResult } from '../../src/db/client';
+import { formatKeyring } from '../../src/security/keyring';
+import { startDevServer } from '../../src/temporal-server/servers';
+import { eventually } from '../api/harness';
+import { hurryAllRetries } from '../support/delivery-attempts';
+import { LOOPBACK_NETWORKS, testClient, testEncryption, uniqueName } from '../support/fixtures';
+import { apiCaller } from '../support/http-api';
+import { createTestDatabase, type TestDatabase } from '../support/postgres';
+import { hooklineEnv, HooklineProcesses, type HooklineProcess } from '../support/processes';
+import { startReceiver, type Receiver } from '../support/receiver';
+
+const EVENTS = 40;
+const PROCESS_START_MS = 90_000;
+/** Long enough that attempts are still under way on the worker that is killed. */
+const RECEIVER_DELAY_MS = 400;
+
+let env: TestWorkflowEnvironment;
+let client: Client;
+let database: TestDatabase;
+let opened: OpenDatabaseResult | undefined;
+let receiver: Receiver;
+let dataDir: string;
+const processes = new HooklineProcesses();
+
+beforeAll(async () => {
+  env = await startDevServer({
+    executable: inject('devServerExecutable'),
+    dataConverter: testEncryption.dataConverter,
+  });
+  client = testClient(env.connection);
+  database = await createTestDatabase(inject('postgresAdminUrl'));
+  receiver = await startReceiver({ reply: () => ({ status: 200, delayMs: RECEIVER_DELAY_MS }) });
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookline-multi-'));
+});
+
+afterAll(async () => {
+  await processes.killAll();
+  await receiver?.close();
+  await opened?.close();
+  await database?.drop();
+  await env?.teardown();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('two workers and two APIs on one Temporal server and one PostgreSQL database', () => {
+  it('delivers every event emitted through either API, though a worker is SIGKILLed mid-run', async () => {
+    const taskQueue = uniqueName('queue');
+    const settings = hooklineEnv({
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DATABASE_URL: database.url,
+      HOOKLINE_DATA_DIR: dataDir,
+      HOOKLINE_ALLOWED_NETWORKS: LOOPBACK_NETWORKS,
+      HOOKLINE_ENCRYPTION_KEYS: formatKeyring(testEncryption.keyring),
+    });
+
+    // All four start at once on a database nobody has migrated yet: they take turns to migrate it.
+    const [doomed, survivor, first, second] = await Promise.all([
+      processes.startWorker(settings, PROCESS_START_MS),
+      processes.startWorker(settings, PROCESS_START_MS),
+      processes.startApi(settings, PROCESS_START_MS),
+      processes.startApi(settings, PROCESS_START_MS),
+    ]);
+    // A key made as `npm run keys` makes one, straight in the database both APIs read.
+    opened = await openDatabase({ dialect: 'postgres', url: database.url }, { cipher: testEncryption.cipher });
+    const { apiKey } = await createWorkspaceKey(opened.db, 'multi-process');
+    const apis = [apiCaller(first.url, apiKey), apiCaller(second.url, apiKey)] as const;
+
+    // Created through one API; the other resolves the subscription from the same database.
+    const created = await apis[0]<{ id: string }>('POST', '/v1/webhooks', {
+      url: `${receiver.url}/hooks`,
+      events: ['lead.created'],
+    });
+    expect(created.status).toBe(201);
+    expect((await apis[1]('GET', `/v1/webhooks/${created.body.id}`)).status).toBe(200);
+
+    const emitted: string[] = [];
+    for (let i = 0; i < EVENTS; i++) {
+      const answer = await apis[i % 2]!<{ id: string }>('POST', '/v1/events', {
+        type: 'lead.created',
+        data: { leadId: `lead_${i}`, source: 'api', firstName: 'Dana' },
+      });
+      expect(answer.status).toBe(202);
+      emitted.push(answer.body.id);
+      if (i === EVENTS / 4) {
+        // Attempts are under way, a few answered already: the first worker dies without a word.
+        await receiver.waitForRequests(3, 30_000);
+        expect(await doomed.kill()).toMatchObject({ signal: 'SIGKILL' });
+      }
+    }
+
+    // What the killed worker had started times out (15 s) and is retried: brought forward, not waited for.
+    const delivered = () => new Set(receiver.requests.map((request) => String(request.headers['webhook-id'])));
+    await eventually(
+      async () => {
+        await hurryAllRetries(client, taskQueue);
+        return emitted.every((id) => delivered().has(id));
+      },
+      { timeoutMs: 120_000, intervalMs: 1_000, what: `all ${EVENTS} events at the receiver` },
+    );
+
+    const lost = emitted.filter((id) => !delivered().has(id));
+    const duplicates = receiver.requests.length - delivered().size;
+    console.log(
+      `multi-process: ${EVENTS} events through 2 APIs, 2 workers (one SIGKILLed): ` +
+        `${lost.length} lost, ${duplicates} delivered twice (same webhook-id)`,
+    );
+    expect(lost).toEqual([]);
+    // Every request was one of these events, signed as each of them.
+    expect([...delivered()].sort()).toEqual([...emitted].sort());
+    expect(survivor.exit()).toBeUndefined();
+    for (const api of [first, second]) expect(api.process.exit()).toBeUndefined();
+    // Either API reports the delivery, read back from Temporal and the shared database.
+    const status = await apis[1]<{ deliveries: { url: string | null }[] }>('GET', `/v1/events/${emitted[0]}`);
+    expect(status.body.deliveries.map((d) => d.url)).toEqual([`${receiver.url}/hooks`]);
+    expectNoErrors([survivor, first.process, second.process]);
+  });
+});
+
+/** No process logged an error: a database or connection fault would show there first. */
+function expectNoErrors(running: HooklineProcess[]): void {
+  for (const process of running) {
+    const errors = process.logs.filter((line) => (line.level ?? 0) >= 50);
+    expect(errors, process.output()).toEqual([]);
+  }
+}
