@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { build } from 'esbuild';
-import { PREBUILT_WORKFLOW_BUNDLE } from '../src/worker/create-worker';
+import { buildUiBundle } from '../src/api/ui/build-bundle';
+import { WORKFLOW_TRACING_MODULE } from '../src/shared/tracing';
+import { PREBUILT_TRACED_WORKFLOW_BUNDLE, PREBUILT_WORKFLOW_BUNDLE } from '../src/worker/create-worker';
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -14,7 +16,7 @@ const OPERATOR_SCRIPTS = ['keys.ts', 'encryption-key.ts'];
 /**
  * `npm run build`: compiles `src/` to `dist/` (tsconfig.build.json), bundles the compiled workflows
  * into `dist/workflow-bundle.js`, which the worker then loads instead of bundling them at every start,
- * and the operators' scripts into `dist/scripts/`. Production runs `node dist/...`; `npm start` and the
+ * the settings page into `dist/ui/`, and the operators' scripts into `dist/scripts/`. Production runs `node dist/...`; `npm start` and the
  * tests run the sources.
  */
 async function main(): Promise<void> {
@@ -23,11 +25,21 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
 
   const bundlePath = path.join(DIST, path.relative(path.join(ROOT, 'src'), PREBUILT_WORKFLOW_BUNDLE));
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: path.join(DIST, 'workflows', 'index.js'),
-    logger: { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop },
-  });
-  fs.writeFileSync(bundlePath, code);
+  // Twice: workers that trace (OTEL_TRACES_EXPORTER) load the one with the tracing interceptors, the
+  // others one without them, so that traces off cost nothing in workflows.
+  for (const [output, workflowInterceptorModules] of [
+    [bundlePath, []],
+    [path.join(DIST, path.relative(path.join(ROOT, 'src'), PREBUILT_TRACED_WORKFLOW_BUNDLE)), [WORKFLOW_TRACING_MODULE]],
+  ] as const) {
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: path.join(DIST, 'workflows', 'index.js'),
+      workflowInterceptorModules: [...workflowInterceptorModules],
+      logger: { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop },
+    });
+    fs.writeFileSync(output, code);
+  }
+  // The settings page, which the build's rm above removed with the rest of dist/.
+  await buildUiBundle();
 
   // Bundled with Hookline's modules inlined and packages left to node_modules. dist/scripts/ is two
   // levels below the root like every src/ module it inlines, so their paths from __dirname (the

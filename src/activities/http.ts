@@ -1,3 +1,4 @@
+import { context, propagation, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { request } from 'undici';
 import { createGuardedAgent, describeBlocked, type GuardOptions } from '../security/network-guard';
 
@@ -77,6 +78,46 @@ export function createHttpSender(guard: GuardOptions): HttpSender {
       }
     },
     close: () => dispatcher.close(),
+  };
+}
+
+/**
+ * The sender with a client span around each POST and the W3C `traceparent` (and `tracestate`) of that
+ * span in its headers, so that a receiver that traces continues the delivery's trace.
+ */
+export function tracedSender(sender: HttpSender, tracer: Tracer): HttpSender {
+  return {
+    send(req) {
+      const url = new URL(req.url);
+      const attributes = {
+        'http.request.method': 'POST',
+        'server.address': url.hostname,
+        'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+        // Not the path or the query: receivers' URLs often carry a token there.
+        'url.scheme': url.protocol.slice(0, -1),
+      };
+      return tracer.startActiveSpan('POST', { kind: SpanKind.CLIENT, attributes }, async (span) => {
+        const headers = { ...req.headers };
+        propagation.inject(context.active(), headers);
+        try {
+          const response = await sender.send({ ...req, headers });
+          if (response.kind === 'response') {
+            span.setAttribute('http.response.status_code', response.statusCode);
+            if (response.statusCode >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
+          } else {
+            span.setAttribute('error.type', response.kind);
+            span.setStatus({ code: SpanStatusCode.ERROR, message: response.kind });
+          }
+          return response;
+        } catch (err) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+          throw err;
+        } finally {
+          span.end();
+        }
+      });
+    },
+    close: () => sender.close(),
   };
 }
 

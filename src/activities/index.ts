@@ -23,6 +23,7 @@ import {
   type PostFailureDetails,
   type ReportExhaustedInput,
 } from '../contract/delivery';
+import { createMetrics, type HooklineMetrics } from '../shared/metrics';
 import { msToNumber } from '../shared/temporal-sdk';
 import { signPayload } from '../shared/webhook-secret';
 import { USER_AGENT } from '../shared/version';
@@ -38,10 +39,18 @@ export interface ActivityDeps {
   events: EventLoader;
   /** Attempt reports, health signals and operational events. */
   notifier: DeliveryNotifier;
+  /** Counts attempts and ended deliveries; the process's, which `/metrics` serves. @default a registry of their own */
+  metrics?: HooklineMetrics;
 }
 
 /** Builds the worker's activities around their dependencies; the worker is the only caller. */
-export function createActivities({ db, http, events, notifier }: ActivityDeps): DeliveryActivities {
+export function createActivities({
+  db,
+  http,
+  events,
+  notifier,
+  metrics = createMetrics({ defaultMetrics: false }),
+}: ActivityDeps): DeliveryActivities {
   return {
     /** Runs as a local activity: a SQLite read needs no round trip through the server. */
     async findEndpoints(input: FindEndpointsInput): Promise<Endpoint[]> {
@@ -59,6 +68,7 @@ export function createActivities({ db, http, events, notifier }: ActivityDeps): 
       const startedAt = new Date();
       // The server hands the policy to each attempt; the time-skipping test server does not.
       const policy: RetryPolicy = info.retryPolicy ?? RETRY_SCHEDULES[input.retrySchedule ?? 'standard'];
+      const event = input.event ?? (await events.load(input.eventWorkflowId));
       const fail = (
         type: DeliveryFailureType,
         message: string,
@@ -77,10 +87,10 @@ export function createActivities({ db, http, events, notifier }: ActivityDeps): 
         // A receiver's answer is not a fault in this code: message, type and details say everything,
         // and a stack trace would only clutter the failure ops read in the Temporal UI.
         failure.stack = '';
+        metrics.attemptEnded('failed', type, extra.durationMs === undefined ? undefined : extra.durationMs / 1000);
+        if (nonRetryable || !willRetry(policy, attempt)) metrics.deliveryEnded('failed', event.type);
         return failure;
       };
-
-      const event = input.event ?? (await events.load(input.eventWorkflowId));
 
       // Loaded at every attempt: the secret never travels through Temporal, and a webhook deleted or
       // disabled while retrying stops being delivered to.
@@ -134,6 +144,8 @@ export function createActivities({ db, http, events, notifier }: ActivityDeps): 
       if (outcome.kind === 'delivered') {
         const { statusCode } = outcome;
         log.info('Delivered', { webhookId, statusCode, durationMs });
+        metrics.attemptEnded('succeeded', undefined, durationMs / 1000);
+        metrics.deliveryEnded('succeeded', event.type);
         if (webhook.failingSince !== null) await tellAlive(webhookId);
         return {
           statusCode,

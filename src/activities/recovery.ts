@@ -20,6 +20,7 @@ import type {
 import type { Db } from '../db/client';
 import { ALL_EVENTS, findWebhook } from '../db/webhooks';
 import { startDelivery } from '../emit/start-delivery';
+import type { HooklineMetrics } from '../shared/metrics';
 import { decodePayload } from '../shared/temporal-sdk';
 import type { EventLoader } from './event-loader';
 import type { DeliveryNotifier } from './notifier';
@@ -32,6 +33,8 @@ export interface RecoveryActivityDeps {
   events: EventLoader;
   notifier: DeliveryNotifier;
   resolveEndpoints: (input: FindEndpointsInput) => Endpoint[] | Promise<Endpoint[]>;
+  /** Counts the redeliveries started. */
+  metrics?: HooklineMetrics;
 }
 
 /** A closed or running delivery workflow as visibility lists it. */
@@ -159,7 +162,7 @@ export function createRecoveryActivities(deps: RecoveryActivityDeps): RecoveryAc
       let started = 0;
       for (const candidate of input.candidates) {
         const event = await deps.events.load(candidate.eventWorkflowId);
-        await startDelivery(
+        const delivery = await startDelivery(
           {
             event,
             webhookId: candidate.webhookId,
@@ -178,6 +181,8 @@ export function createRecoveryActivities(deps: RecoveryActivityDeps): RecoveryAc
           },
         );
         started += 1;
+        // A retried activity finds the redeliveries it already started: those are not counted again.
+        if (delivery.started) deps.metrics?.redeliveryStarted('recovery');
       }
       return { started };
     },

@@ -1,8 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { Tracer } from '@opentelemetry/api';
 import type { PayloadCodec } from '@temporalio/common';
 import express from 'express';
 import type { Logger } from 'pino';
 import { createCodecRouter } from '../security/codec-server';
+import type { HooklineMetrics } from '../shared/metrics';
+import { traceRequests } from '../shared/tracing';
 import { loggedUrl } from './logged-url';
 import { createAuthenticator } from './auth';
 import type { AppDeps } from './deps';
@@ -48,7 +51,7 @@ export function apiRoutes(document: () => Record<string, unknown>): ApiRoute[] {
 }
 
 /** The Express app, without listening: tests and the entry points decide where it listens. */
-export function createApp(deps: AppDeps & { codec?: CodecEndpoint }): express.Express {
+export function createApp(deps: AppDeps & { codec?: CodecEndpoint; tracer?: Tracer }): express.Express {
   // The document lists every route, its own included; it is read only once requests arrive.
   const routes = apiRoutes(() => ({ ...document }));
   const document = buildOpenApiDocument(routes);
@@ -56,9 +59,13 @@ export function createApp(deps: AppDeps & { codec?: CodecEndpoint }): express.Ex
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Public, outside the route table (its body is the Prometheus text format, not JSON) and ahead of the
+  // request log and the rate limiter: a scraper calls it every few seconds from the operators' network.
+  if (deps.metrics) app.get('/metrics', metricsHandler(deps.metrics));
   app.use(requestLog(deps.logger));
   if (deps.codec) app.use(CODEC_PATH, codecRoutes(deps.codec));
   app.use(express.json({ limit: MAX_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
+  if (deps.tracer) app.use(traceRequests(deps.tracer));
   const limiter = createRateLimiter({
     perMinute: deps.limits.rateLimitPerMinute,
     keyOf: (req) => callerOf(req)?.apiKey.id,
@@ -103,6 +110,13 @@ function codecRoutes({ codec, token, allowedOrigins }: CodecEndpoint): express.R
       return given.length === expected.length && timingSafeEqual(given, expected);
     },
   });
+}
+
+function metricsHandler(metrics: HooklineMetrics): express.RequestHandler {
+  return async (_req, res) => {
+    const { contentType, body } = await metrics.scrape();
+    res.type(contentType).send(body);
+  };
 }
 
 function requestLog(logger: Logger): express.RequestHandler {

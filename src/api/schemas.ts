@@ -391,6 +391,28 @@ const Delivery = {
   attemptLog: z.array(Attempt).openapi({ description: 'Every attempt that has ended, oldest first.' }),
 };
 
+const EventDelivery = z.object({
+  webhookId: z.string(),
+  url: z.string().nullable().openapi({ description: 'Where attempts go now; null once the webhook is deleted.' }),
+  ...Delivery,
+});
+
+/** Redeliveries an event's view reads, at most. */
+export const MAX_LISTED_REDELIVERIES = 10;
+
+const Redelivery = z
+  .object({
+    redeliveryId: z.string(),
+    trigger: z.enum(DELIVERY_TRIGGERS),
+    status: z.enum(EVENT_DELIVERY_STATUSES),
+    webhookId: z.string().nullable(),
+    startedAt: z.string(),
+    closedAt: z.string().nullable(),
+    deliveries: z.array(EventDelivery),
+    temporalUiUrl: z.string(),
+  })
+  .openapi('Redelivery');
+
 export const EventStatus = z
   .object({
     event: EventEnvelope,
@@ -400,13 +422,10 @@ export const EventStatus = z
     trigger: z.enum(DELIVERY_TRIGGERS),
     startedAt: z.string(),
     closedAt: z.string().nullable(),
-    deliveries: z.array(
-      z.object({
-        webhookId: z.string(),
-        url: z.string().nullable().openapi({ description: 'Where attempts go now; null once the webhook is deleted.' }),
-        ...Delivery,
-      }),
-    ),
+    deliveries: z.array(EventDelivery),
+    redeliveries: z.array(Redelivery).openapi({
+      description: `The latest ${MAX_LISTED_REDELIVERIES} redeliveries of the event (asked for, or by a recovery), newest first, with their attempts. Read from Temporal visibility: one started a second ago may be missing.`,
+    }),
     temporalUiUrl: z.string().openapi({ description: "Opens this event's workflow in the Temporal UI." }),
   })
   .openapi('EventStatus');
@@ -503,7 +522,8 @@ export const RecoverBody = z
   .strictObject({
     since: IsoTime.openapi({ description: 'Recover deliveries started at or after this time.' }),
     until: IsoTime.optional().openapi({
-      description: 'Default: the end of the current minute, so that asking again within the minute finds the same recovery.',
+      description:
+        'Default: the end of the current minute, so that asking again within the minute finds the same recovery.',
     }),
     includeUndelivered: z.boolean().optional().openapi({
       description:
@@ -649,3 +669,51 @@ export const PortalSession = z
   })
   .openapi('PortalSession');
 export type PortalSessionView = z.infer<typeof PortalSession>;
+
+export const STATS_WINDOWS = ['1h', '24h', '7d'] as const;
+
+export const WebhookStatsQuery = z.object({
+  window: z
+    .enum(STATS_WINDOWS, { error: 'must be 1h, 24h or 7d' })
+    .default('24h')
+    .openapi({ description: 'The deliveries counted: those started within this window, up to now.' }),
+});
+
+export const WebhookStats = z
+  .object({
+    webhookId: z.string(),
+    window: z.enum(STATS_WINDOWS),
+    since: z.string().openapi({ description: 'The start of the window.' }),
+    deliveries: z
+      .number()
+      .int()
+      .openapi({ description: 'Deliveries to this webhook started in the window, ended or not.' }),
+    succeeded: z.number().int(),
+    failed: z.number().int().openapi({ description: 'Deliveries that failed for good (their retries exhausted).' }),
+    successRate: z.number().nullable().openapi({
+      description: 'succeeded / (succeeded + failed), from 0 to 1; null while none has ended.',
+    }),
+    latency: z
+      .object({
+        p50Ms: z.number().int().nullable(),
+        p95Ms: z.number().int().nullable(),
+      })
+      .openapi({ description: "Percentiles of the attempts' durations in the sample; null without attempts." }),
+    latencySample: z.number().int().openapi({
+      description:
+        'How many attempts the latency was computed from: those of the most recent deliveries of the window (at most 50 deliveries), not all of them.',
+    }),
+    lastFailure: z
+      .object({
+        at: z.string().nullable(),
+        error: z.string().nullable(),
+        statusCode: z.number().int().nullable(),
+      })
+      .nullable()
+      .openapi({ description: 'The most recent failed attempt of the window; null when none failed.' }),
+  })
+  .openapi('WebhookStats', {
+    description:
+      'Counts come from Temporal visibility, which is eventually consistent: a delivery of the last seconds may not be counted yet.',
+  });
+export type WebhookStatsView = z.infer<typeof WebhookStats>;

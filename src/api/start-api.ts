@@ -1,6 +1,8 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client';
 import type { GuardOptions } from '../security/network-guard';
+import type { HooklineMetrics } from '../shared/metrics';
 import { createApp, type CodecEndpoint } from './app';
 import type { ApiLimits } from './deps';
 import type { TemporalDeps } from './domain/temporal';
@@ -21,11 +23,15 @@ export interface StartApiOptions {
   limits: ApiLimits;
   /** The settings page and its sessions. */
   ui: UiSettings;
+  /** Served at `GET /metrics`; emits, recoveries and redeliveries are counted in them. */
+  metrics?: HooklineMetrics;
+  /** Gives each request a server span; absent: no tracing middleware. */
+  tracer?: Tracer;
 }
 
 /** Builds the app and serves it; `close` lets in-flight requests finish. */
 export function startApi(options: StartApiOptions): Promise<ApiServer> {
-  const { db, temporal, logger, guard, codec, limits, ui } = options;
-  const app = createApp({ db, temporal, logger, guard, codec, limits, ui });
+  const { db, temporal, logger, guard, codec, limits, ui, metrics, tracer } = options;
+  const app = createApp({ db, temporal, logger, guard, codec, limits, ui, metrics, tracer });
   return startApiServer(app, { host: options.host, port: options.port });
 }

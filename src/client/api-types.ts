@@ -434,6 +434,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/webhooks/{id}/stats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * How this webhook fared over the last hour, day or week: counts, success rate, latency, last failure
+     * @description Needs an API key with the `manage` scope (accepted: `manage`).
+     */
+    get: operations['getWebhookStats'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/webhooks/{id}/test': {
     parameters: {
       query?: never;
@@ -693,6 +713,8 @@ export interface components {
         webhookId: string;
       }[];
       event: components['schemas']['EventEnvelope'];
+      /** @description The latest 10 redeliveries of the event (asked for, or by a recovery), newest first, with their attempts. Read from Temporal visibility: one started a second ago may be missing. */
+      redeliveries: components['schemas']['Redelivery'][];
       redeliveryOf: string | null;
       startedAt: string;
       /** @enum {string} */
@@ -789,7 +811,7 @@ export interface components {
       since: string;
       /**
        * Format: date-time
-       * @description Default: now, to the minute, so that asking again within the minute finds the same recovery.
+       * @description Default: the end of the current minute, so that asking again within the minute finds the same recovery.
        * @example 2026-01-15T10:00:00Z
        */
       until?: string;
@@ -815,6 +837,32 @@ export interface components {
     RedeliverRequest: {
       /** @description Default: every endpoint. */
       webhookId?: string;
+    };
+    Redelivery: {
+      closedAt: string | null;
+      deliveries: {
+        /** @description Every attempt that has ended, oldest first. */
+        attemptLog: components['schemas']['Attempt'][];
+        /** @description Attempts that have ended so far. */
+        attempts: number;
+        completedAt: string | null;
+        lastError: string | null;
+        lastStatusCode: number | null;
+        nextAttemptAt: string | null;
+        /** @enum {string} */
+        status: 'pending' | 'retrying' | 'succeeded' | 'failed';
+        /** @description Where attempts go now; null once the webhook is deleted. */
+        url: string | null;
+        webhookId: string;
+      }[];
+      redeliveryId: string;
+      startedAt: string;
+      /** @enum {string} */
+      status: 'delivering' | 'completed' | 'terminated';
+      temporalUiUrl: string;
+      /** @enum {string} */
+      trigger: 'scheduled' | 'redelivery' | 'recovery' | 'test';
+      webhookId: string | null;
     };
     RedeliveryAccepted: {
       eventId: string;
@@ -893,6 +941,34 @@ export interface components {
     WebhookSecret: {
       secret: string;
     };
+    /** @description Counts come from Temporal visibility, which is eventually consistent: a delivery of the last seconds may not be counted yet. */
+    WebhookStats: {
+      /** @description Deliveries to this webhook started in the window, ended or not. */
+      deliveries: number;
+      /** @description Deliveries that failed for good (their retries exhausted). */
+      failed: number;
+      /** @description The most recent failed attempt of the window; null when none failed. */
+      lastFailure: {
+        at: string | null;
+        error: string | null;
+        statusCode: number | null;
+      } | null;
+      /** @description Percentiles of the attempts' durations in the sample; null without attempts. */
+      latency: {
+        p50Ms: number | null;
+        p95Ms: number | null;
+      };
+      /** @description How many attempts the latency was computed from: those of the most recent deliveries of the window (at most 50 deliveries), not all of them. */
+      latencySample: number;
+      /** @description The start of the window. */
+      since: string;
+      succeeded: number;
+      /** @description succeeded / (succeeded + failed), from 0 to 1; null while none has ended. */
+      successRate: number | null;
+      webhookId: string;
+      /** @enum {string} */
+      window: '1h' | '24h' | '7d';
+    };
     WebhookWithSecret: components['schemas']['Webhook'] & {
       secret: string;
     };
@@ -905,7 +981,7 @@ export interface components {
       since: string;
       /**
        * Format: date-time
-       * @description Default: now, to the minute, so that asking again within the minute finds the same recovery.
+       * @description Default: the end of the current minute, so that asking again within the minute finds the same recovery.
        * @example 2026-01-15T10:00:00Z
        */
       until?: string;
@@ -3156,6 +3232,93 @@ export interface operations {
       };
     };
   };
+  getWebhookStats: {
+    parameters: {
+      query?: {
+        /** @description The deliveries counted: those started within this window, up to now. */
+        window?: '1h' | '24h' | '7d';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Counts from Temporal visibility (eventually consistent); latency from the attempts of the most recent deliveries only (`latencySample`). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookStats'];
+        };
+      };
+      /** @description The request is invalid. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No API key, or an unknown, revoked or expired one. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The API key's scope is not enough: this operation needs `manage`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found in this workspace. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description More requests in the last minute than the rate limit allows (`HOOKLINE_RATE_LIMIT_PER_MINUTE`), counted per API key, or per client address for requests without a valid key. */
+      429: {
+        headers: {
+          /** @description What is left of the quota (IETF RateLimit headers, draft 8). */
+          ratelimit?: string;
+          /** @description The quota and its window, in seconds. */
+          'ratelimit-policy'?: string;
+          /** @description Seconds to wait before retrying. */
+          'retry-after'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal did not answer in time. For an emit the start may have committed: the problem carries the `eventId` to send again, delivered once either way. Also answered when the database is busy (another process held its write lock too long); nothing was changed. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'retry-after'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   testWebhook: {
     parameters: {
       query?: never;
@@ -3286,6 +3449,7 @@ export const OPERATIONS = {
   getRedelivery: { method: 'GET', path: '/v1/events/{id}/redeliveries/{redeliveryId}' },
   getWebhook: { method: 'GET', path: '/v1/webhooks/{id}' },
   getWebhookSecret: { method: 'GET', path: '/v1/webhooks/{id}/secret' },
+  getWebhookStats: { method: 'GET', path: '/v1/webhooks/{id}/stats' },
   health: { method: 'GET', path: '/healthz' },
   listApiKeys: { method: 'GET', path: '/v1/api-keys' },
   listEventTypes: { method: 'GET', path: '/v1/event-types' },

@@ -9,7 +9,11 @@ export function bootProcess(name: string, env: NodeJS.ProcessEnv): { config: Con
   const config = loadConfig(env);
   const logger = createLogger(config.log, name);
   // Signals are the entry file's to handle: it drains the worker and the API itself, in order.
-  Runtime.install({ logger: temporalLogger(logger, 'WARN'), shutdownSignals: [] });
+  // The SDK's own metrics (polls, task latencies, slots) need its exporter, set once with the runtime.
+  const sdkMetrics = config.metrics.sdkAddress
+    ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.metrics.sdkAddress } } } }
+    : {};
+  Runtime.install({ logger: temporalLogger(logger, 'WARN'), shutdownSignals: [], ...sdkMetrics });
   return { config, logger };
 }
 

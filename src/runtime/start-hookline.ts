@@ -10,6 +10,8 @@ import { startApi } from '../api/start-api';
 import { openDatabase, type Db } from '../db/client';
 import type { GuardOptions, Resolver } from '../security/network-guard';
 import type { Config } from '../shared/config';
+import { createMetrics, startMetricsServer, type HooklineMetrics, type MetricsServer } from '../shared/metrics';
+import { startTracing, tracingClientInterceptors, type TracingOptions } from '../shared/tracing';
 import { provisionTemporalCli } from '../temporal-server/provision';
 import { startEmbeddedServer, type EmbeddedServer } from '../temporal-server/embedded-server';
 import { registerSearchAttributes, startDevServer } from '../temporal-server/servers';
@@ -37,6 +39,13 @@ export interface StartHooklineOptions {
   encryption?: Encryption;
   /** `npm start`: with no `TEMPORAL_ADDRESS`, start a dev server whose SQLite file is in the data directory. */
   embedded?: boolean;
+  /** The process's metrics; by default a registry created here, one per Hookline. */
+  metrics?: HooklineMetrics;
+  /**
+   * Where spans go when traces are on (`OTEL_TRACES_EXPORTER`); tests inject an exporter. A `client`
+   * passed in `temporal` is used as is: give it `tracingClientInterceptors` for its starts to be traced.
+   */
+  tracing?: TracingOptions;
 }
 
 export interface Hookline {
@@ -49,6 +58,10 @@ export interface Hookline {
   devServer?: EmbeddedServer;
   worker?: RunningWorker;
   api?: ApiServer;
+  /** What the worker and the API count; the API serves it at `/metrics`. */
+  metrics: HooklineMetrics;
+  /** The `/metrics` listener of a worker without the API (`HOOKLINE_WORKER_METRICS_PORT`). */
+  metricsServer?: MetricsServer;
   /** Stops everything this started, the API first and the server last. */
   close(): Promise<void>;
 }
@@ -67,6 +80,10 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
     const encryption = options.encryption ?? setUpEncryption(config, logger);
     const { dataConverter } = encryption;
     const guard: GuardOptions = { allowedNetworks: config.network.allowedNetworks, resolve: options.resolve };
+    const metrics = options.metrics ?? createMetrics();
+    const tracing = config.tracing ? startTracing(config.tracing, options.tracing) : undefined;
+    if (tracing) cleanup.defer('tracing', () => tracing.shutdown());
+    const interceptors = tracing ? { interceptors: tracingClientInterceptors(tracing) } : {};
     let db = options.db;
     if (!db) {
       const database = await openDatabase(config.database, { cipher: encryption.cipher });
@@ -93,7 +110,7 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
     }
     if (!client) {
       if (nativeConnection) {
-        client = new Client({ connection: nativeConnection, namespace, dataConverter });
+        client = new Client({ connection: nativeConnection, namespace, dataConverter, ...interceptors });
       } else {
         const connection = Connection.lazy({ address: temporalAddress });
         cleanup.defer('Temporal client connection', () => connection.close());
@@ -103,7 +120,7 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
             'Temporal does not answer yet; requests that need it answer 503',
           );
         });
-        client = new Client({ connection, namespace, dataConverter });
+        client = new Client({ connection, namespace, dataConverter, ...interceptors });
       }
     }
 
@@ -119,6 +136,8 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
         dataConverter,
         maxConcurrentActivities: config.worker.maxConcurrentActivities,
         autoDisable: config.worker.autoDisable,
+        metrics,
+        tracing,
         ...options.worker,
       });
       cleanup.defer('worker', () => worker?.close());
@@ -141,14 +160,53 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
         allowedOrigins: uiOrigins(config.temporal.uiUrl),
       };
       const ui = { keyring: encryption.keyring, ...config.ui };
-      api = await startApi({ db, temporal, logger, guard, codec, ui, ...config.http });
+      api = await startApi({ db, temporal, logger, guard, codec, ui, metrics, tracer: tracing?.tracer, ...config.http });
       cleanup.defer('API', () => api?.close());
     }
 
-    return { db, encryption, client, temporalAddress, devServer, worker, api, close: () => cleanup.close() };
+    let metricsServer: MetricsServer | undefined;
+    if (worker && !api && config.metrics.workerPort !== 0) {
+      metricsServer = await serveWorkerMetrics(metrics, config, logger);
+      const server = metricsServer;
+      if (server) cleanup.defer('metrics listener', () => server.close());
+    }
+
+    return {
+      db,
+      encryption,
+      client,
+      temporalAddress,
+      devServer,
+      worker,
+      api,
+      metrics,
+      metricsServer,
+      close: () => cleanup.close(),
+    };
   } catch (err) {
     await cleanup.close();
     throw err;
+  }
+}
+
+/**
+ * Metrics are not worth stopping deliveries for: a port already taken (a second worker on the host) is
+ * reported, and the worker runs without its listener.
+ */
+async function serveWorkerMetrics(
+  metrics: HooklineMetrics,
+  config: Config,
+  logger: Logger,
+): Promise<MetricsServer | undefined> {
+  const { host } = config.http;
+  const port = config.metrics.workerPort;
+  try {
+    const server = await startMetricsServer(metrics, { host, port });
+    logger.info({ url: `${server.url}/metrics` }, 'Serving worker metrics');
+    return server;
+  } catch (err) {
+    logger.warn({ err, host, port }, 'Could not serve worker metrics; set HOOKLINE_WORKER_METRICS_PORT');
+    return undefined;
   }
 }
 

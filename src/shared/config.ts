@@ -23,6 +23,9 @@ const parsedBy = <T>(parse: (value: string) => T) =>
     }
   });
 
+/** Spans go to the collector as protobuf over HTTP, the OTLP default; gRPC is not built in. */
+const otlpProtocol = z.enum(['http/protobuf'], { error: 'only http/protobuf is supported' }).optional();
+
 const ConfigSchema = z
   .object({
     TEMPORAL_ADDRESS: z.string().min(1).optional(),
@@ -58,7 +61,25 @@ const ConfigSchema = z
           .max(24 * 3600, 'must be at most 86400'),
       )
       .default(600),
+    HOOKLINE_WORKER_METRICS_PORT: port.default(9464),
+    HOOKLINE_SDK_METRICS_ADDRESS: z
+      .string()
+      .regex(/^(\[[0-9a-fA-F:.]+\]|[\w.-]+):\d{1,5}$/, 'must be host:port, for example 127.0.0.1:9465')
+      .optional(),
     HOOKLINE_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).optional(),
+    OTEL_SDK_DISABLED: z.enum(['true', 'false', '']).optional(),
+    OTEL_TRACES_EXPORTER: z
+      .enum(['otlp', 'console', 'none', ''], { error: 'must be otlp, console or none (one exporter)' })
+      .optional(),
+    OTEL_SERVICE_NAME: z.string().optional(),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
+      .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
+      .optional(),
+    OTEL_EXPORTER_OTLP_HEADERS: parsedBy(parseOtlpHeaders).optional(),
+    OTEL_EXPORTER_OTLP_TRACES_HEADERS: parsedBy(parseOtlpHeaders).optional(),
+    OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
   })
   .transform((env) => {
     const dataDir = path.resolve(env.HOOKLINE_DATA_DIR);
@@ -127,6 +148,17 @@ const ConfigSchema = z
         /** The address browsers reach the API at, for portal links; unset: the request's own host. */
         publicUrl: env.HOOKLINE_PUBLIC_URL?.replace(/\/+$/, ''),
       },
+      metrics: {
+        /**
+         * Where a worker running without the API serves `GET /metrics` (on `HOST`); 0: nowhere. A process
+         * with the API serves its metrics on the API's own `/metrics`.
+         */
+        workerPort: env.HOOKLINE_WORKER_METRICS_PORT,
+        /** Where the Temporal SDK's own Prometheus exporter listens (`host:port`); unset: off. */
+        sdkAddress: env.HOOKLINE_SDK_METRICS_ADDRESS,
+      },
+      /** OpenTelemetry traces (the standard `OTEL_*` variables); null: off, and nothing is installed. */
+      tracing: tracingOf(env),
       network: {
         /** Networks receivers may be in although they are not public; none by default. */
         allowedNetworks: env.HOOKLINE_ALLOWED_NETWORKS ?? parseAllowedNetworks(''),
@@ -146,6 +178,49 @@ const ConfigSchema = z
   });
 
 export type Config = Readonly<z.output<typeof ConfigSchema>>;
+
+/**
+ * Traces are on when `OTEL_TRACES_EXPORTER` names an exporter. The OTLP endpoint is the collector's
+ * base URL (`/v1/traces` is appended) unless the traces-specific one, used as given, is set.
+ */
+function tracingOf(env: {
+  OTEL_SDK_DISABLED?: string;
+  OTEL_TRACES_EXPORTER?: string;
+  OTEL_SERVICE_NAME?: string;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+  OTEL_EXPORTER_OTLP_HEADERS?: Record<string, string>;
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS?: Record<string, string>;
+}) {
+  const exporter = env.OTEL_TRACES_EXPORTER;
+  if (env.OTEL_SDK_DISABLED === 'true' || (exporter !== 'otlp' && exporter !== 'console')) return null;
+  const base = (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318').replace(/\/+$/, '');
+  return {
+    exporter,
+    serviceName: env.OTEL_SERVICE_NAME || 'hookline',
+    otlp: {
+      url: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `${base}/v1/traces`,
+      headers: { ...env.OTEL_EXPORTER_OTLP_HEADERS, ...env.OTEL_EXPORTER_OTLP_TRACES_HEADERS },
+    },
+  };
+}
+
+/** `key1=value1,key2=value2`, values percent-encoded (W3C Baggage format, as the OTLP exporter spec says). */
+function parseOtlpHeaders(value: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of value.split(',')) {
+    if (pair.trim() === '') continue;
+    const at = pair.indexOf('=');
+    const key = pair.slice(0, at).trim();
+    if (at <= 0 || !/^[!#$%&'*+.^`|~\w-]+$/.test(key)) throw new Error('must be key=value pairs separated by commas');
+    try {
+      headers[key.toLowerCase()] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      throw new Error(`has a badly encoded value for ${key}`);
+    }
+  }
+  return headers;
+}
 
 /**
  * A `postgres://` or `postgresql://` URL, returned as given. The message never repeats the value: it

@@ -6,12 +6,19 @@ import { Client } from '@temporalio/client';
 import { createActivities } from '../activities';
 import { createEventLoader } from '../activities/event-loader';
 import { createHealthActivities } from '../activities/health';
-import type { HttpSender } from '../activities/http';
+import { tracedSender, type HttpSender } from '../activities/http';
 import { createDeliveryNotifier } from '../activities/notifier';
 import { createRecoveryActivities } from '../activities/recovery';
 import { DEFAULT_AUTO_DISABLE_POLICY, type AutoDisablePolicy } from '../contract/health';
 import type { Db } from '../db/client';
 import { endpointResolver } from '../db/webhooks';
+import type { HooklineMetrics } from '../shared/metrics';
+import {
+  tracingClientInterceptors,
+  tracingWorkerOptions,
+  WORKFLOW_TRACING_MODULE,
+  type Tracing,
+} from '../shared/tracing';
 
 /** The workflows' entry: the sources under tsx and the tests, the compiled files in `dist/`. */
 export const WORKFLOWS_PATH = path.join(
@@ -26,6 +33,9 @@ export const WORKFLOWS_PATH = path.join(
  * started from `dist/` loads it instead of bundling at start. Never present beside the sources.
  */
 export const PREBUILT_WORKFLOW_BUNDLE = path.join(__dirname, '..', 'workflow-bundle.js');
+
+/** The same with the workflow tracing interceptors ({@link WORKFLOW_TRACING_MODULE}), for workers that trace. */
+export const PREBUILT_TRACED_WORKFLOW_BUNDLE = path.join(__dirname, '..', 'workflow-bundle-traced.js');
 
 /**
  * How long a stopping worker lets running attempts finish before cancelling them: longer than the 5 s a
@@ -43,19 +53,30 @@ export interface CreateWorkerOptions {
   dataConverter: DataConverter;
   /** Attempts run at once (`HOOKLINE_WORKER_MAX_ACTIVITIES`). */
   maxConcurrentActivities?: number;
-  /** A prebuilt workflow bundle; by default the workflows are bundled at start (a few seconds). */
+  /**
+   * A prebuilt workflow bundle; by default the workflows are bundled at start (a few seconds). With
+   * `tracing`, it must have been bundled with `workflowInterceptorModules: [WORKFLOW_TRACING_MODULE]`.
+   */
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
   /** When failing webhooks are disabled (`HOOKLINE_AUTO_DISABLE_*`); null: never. */
   autoDisable?: AutoDisablePolicy | null;
+  /** The process's metrics, which attempts and redeliveries are counted in. */
+  metrics?: HooklineMetrics;
+  /** Traces workflows, activities and the POSTs to receivers; absent: no interceptor is installed. */
+  tracing?: Tracing;
 }
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  const { tracing } = options;
+  const http = tracing ? tracedSender(options.http, tracing.tracer) : options.http;
+  const source = workflowSource(options.workflowBundle, tracing !== undefined);
   // The worker's own connection and keys: it reads what its workflows recorded and signals them.
   const client = new Client({
     connection: options.connection,
     namespace: options.namespace,
     dataConverter: options.dataConverter,
+    ...(tracing ? { interceptors: tracingClientInterceptors(tracing) } : {}),
   });
   const events = createEventLoader(client);
   const resolveEndpoints = endpointResolver(options.db);
@@ -75,9 +96,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities }
       : {}),
     ...(options.identity ? { identity: options.identity } : {}),
-    ...workflowSource(options.workflowBundle),
+    ...source,
+    ...(tracing ? tracingWorkerOptions(tracing, { bundleAtStart: 'workflowsPath' in source }) : {}),
     activities: {
-      ...createActivities({ db: options.db, http: options.http, events, notifier }),
+      ...createActivities({ db: options.db, http, events, notifier, metrics: options.metrics }),
       ...createHealthActivities({ db: options.db, notifier }),
       ...createRecoveryActivities({
         client,
@@ -87,13 +109,19 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
         events,
         notifier,
         resolveEndpoints,
+        metrics: options.metrics,
       }),
     },
   });
 }
 
-function workflowSource(bundle: WorkflowBundleOption | undefined) {
+/**
+ * The bundle a worker that traces runs includes the workflow tracing interceptors; one that does not
+ * runs a bundle without them, so that tracing off costs nothing in workflows.
+ */
+function workflowSource(bundle: WorkflowBundleOption | undefined, traced: boolean) {
   if (bundle) return { workflowBundle: bundle };
-  if (fs.existsSync(PREBUILT_WORKFLOW_BUNDLE)) return { workflowBundle: { codePath: PREBUILT_WORKFLOW_BUNDLE } };
+  const prebuilt = traced ? PREBUILT_TRACED_WORKFLOW_BUNDLE : PREBUILT_WORKFLOW_BUNDLE;
+  if (fs.existsSync(prebuilt)) return { workflowBundle: { codePath: prebuilt } };
   return { workflowsPath: WORKFLOWS_PATH };
 }

@@ -4,6 +4,8 @@ import { createHttpSender, type HttpSender } from '../activities/http';
 import type { Db } from '../db/client';
 import type { AutoDisablePolicy } from '../contract/health';
 import type { GuardOptions } from '../security/network-guard';
+import type { HooklineMetrics } from '../shared/metrics';
+import type { Tracing } from '../shared/tracing';
 import { createWorker } from './create-worker';
 
 export interface StartWorkerOptions {
@@ -24,6 +26,10 @@ export interface StartWorkerOptions {
   identity?: string;
   /** When failing webhooks are disabled (`HOOKLINE_AUTO_DISABLE_*`); null: never. */
   autoDisable?: AutoDisablePolicy | null;
+  /** The process's metrics, which attempts and redeliveries are counted in. */
+  metrics?: HooklineMetrics;
+  /** Traces workflows, activities and the POSTs to receivers; absent: no interceptor is installed. */
+  tracing?: Tracing;
 }
 
 export interface RunningWorker {

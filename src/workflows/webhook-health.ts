@@ -44,7 +44,7 @@ export async function webhookHealthWorkflow(input: WebhookHealthInput): Promise<
   setHandler(deliveryExhaustedSignal, (signal) => {
     state = state
       ? { ...state, failures: state.failures + 1, lastError: signal.error ?? state.lastError }
-      : { failingSinceMs: Date.now(), failures: 1, lastError: signal.error };
+      : { failingSinceMs: new Date().getTime(), failures: 1, lastError: signal.error };
     heardThisRun += 1;
   });
   setHandler(deliverySucceededSignal, () => {
@@ -58,8 +58,12 @@ export async function webhookHealthWorkflow(input: WebhookHealthInput): Promise<
       await clearFailing({ webhookId });
       return { outcome: 'recovered', failures: current?.failures ?? 0 };
     }
-    if (current && current.failures >= policy.minFailures && Date.now() - current.failingSinceMs >= policy.afterMs) {
-      const hours = Math.round((Date.now() - current.failingSinceMs) / 3_600_000);
+    if (
+      current &&
+      current.failures >= policy.minFailures &&
+      new Date().getTime() - current.failingSinceMs >= policy.afterMs
+    ) {
+      const hours = Math.round((new Date().getTime() - current.failingSinceMs) / 3_600_000);
       const reason =
         `Every delivery failed for ${hours} h (${current.failures} deliveries)` +
         (current.lastError ? `; last error: ${current.lastError}` : '');
@@ -76,7 +80,7 @@ export async function webhookHealthWorkflow(input: WebhookHealthInput): Promise<
       await continueAsNew<typeof webhookHealthWorkflow>({ ...input, state: current });
     }
     const failures = current?.failures ?? 0;
-    const dueIn = current ? current.failingSinceMs + policy.afterMs - Date.now() : undefined;
+    const dueIn = current ? current.failingSinceMs + policy.afterMs - new Date().getTime() : undefined;
     // Past the period with too few failures, it wakes once a period anyway: a timer of its own, so
     // that nothing but its signals and its timers ever decides.
     await condition(

@@ -312,6 +312,10 @@ describe.each(STORES)('the events API on %s', (store) => {
           lastError: null,
           nextAttemptAt: null,
           completedAt: expect.any(String),
+          attemptLog: [
+            expect.objectContaining({ attempt: 1, outcome: 'failed', statusCode: 500, responseExcerpt: 'busy' }),
+            expect.objectContaining({ attempt: 2, outcome: 'succeeded', statusCode: 200, trigger: 'scheduled' }),
+          ],
         },
       ]);
     });
@@ -336,6 +340,9 @@ describe.each(STORES)('the events API on %s', (store) => {
           lastError: 'Receiver answered HTTP 503',
           nextAttemptAt: null,
           completedAt: expect.any(String),
+          attemptLog: [1, 2, 3].map((attempt) =>
+            expect.objectContaining({ attempt, outcome: 'failed', statusCode: 503, failureType: 'HttpStatus' }),
+          ),
         },
       ]);
       expect(r.requests).toHaveLength(3);

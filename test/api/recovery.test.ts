@@ -177,7 +177,18 @@ describe('recovering what failed while a receiver was down', () => {
       data: { recoveryId: done.recoveryId, webhookId: down, found: 3, redelivered: 3, succeeded: 3, failed: 0 },
     });
 
-    // The redeliveries are attempts on record too, marked as a recovery.
+    // The redeliveries are attempts on record too, marked as a recovery, and the event shows them.
+    const withRedelivery = await eventually(
+      async () => {
+        const view = (await api.request<EventView>('GET', `/v1/events/${eventIds[0]}`, { key: ws.key })).body;
+        return view.redeliveries.length === 1 && view;
+      },
+      { what: 'the event to list its redelivery' },
+    );
+    expect(withRedelivery.redeliveries[0]).toMatchObject({ trigger: 'recovery', webhookId: down, status: 'completed' });
+    expect(withRedelivery.redeliveries[0]?.deliveries[0]?.attemptLog).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: 'succeeded', statusCode: 200, trigger: 'recovery' }),
+    ]);
     await searchFinds(ws, `status=succeeded&webhookId=${down}`, eventIds);
     const recoveredItem = (await search(ws, `status=succeeded&webhookId=${down}`)).data[0];
     expect(recoveredItem?.trigger).toBe('recovery');

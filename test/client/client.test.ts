@@ -279,6 +279,21 @@ const OPERATION_SCENARIOS: Record<OperationId, () => Promise<void>> = {
     expect(JSON.stringify(attempts.data[0])).toContain(id);
   },
 
+  async getWebhookStats() {
+    const { client } = await workspaceClient();
+    const webhook = await newWebhook(client);
+    const { id } = await client.emitEvent({ body: leadCreated });
+    await eventually(() => succeeded(client, id), { what: 'the delivery' });
+    const stats = await eventually(
+      async () => {
+        const found = await client.getWebhookStats({ path: { id: webhook.id }, query: { window: '1h' } });
+        return found.succeeded === 1 && found;
+      },
+      { what: 'the delivery in the stats' },
+    );
+    expect(stats).toMatchObject({ webhookId: webhook.id, window: '1h', deliveries: 1, failed: 0, successRate: 1 });
+  },
+
   async recoverWebhook() {
     const { client } = await workspaceClient();
     const webhook = await newWebhook(client);

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client';
 import type { GuardOptions } from '../../security/network-guard';
+import type { HooklineMetrics } from '../../shared/metrics';
 import type { TemporalDeps } from './temporal';
 
 /** Limits the domain enforces; the configuration sets them (see `src/shared/config.ts`). */
@@ -17,4 +18,6 @@ export interface DomainDeps {
   /** Which destinations webhooks may point at (see `HOOKLINE_ALLOWED_NETWORKS`). */
   guard: GuardOptions;
   limits: DomainLimits;
+  /** The process's metrics: emits, recoveries and redeliveries are counted in them. */
+  metrics?: HooklineMetrics;
 }

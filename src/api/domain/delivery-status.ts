@@ -6,7 +6,6 @@ import {
   DELIVER_BATCH_WORKFLOW,
   DELIVERY_RETRY_POLICY,
   POST_EVENT_ACTIVITY,
-  attemptsOf,
   deliveryTriggerOf,
   deliveryWorkflowOf,
   parseRedeliveryId,

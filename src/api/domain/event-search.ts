@@ -181,6 +181,11 @@ export async function searchEvents(
   };
 }
 
+/** A value as a visibility query string literal. */
+export function quoteQueryValue(value: string): string {
+  return quote(value);
+}
+
 function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

@@ -1,4 +1,12 @@
-import { deliveryWorkflowId, redeliveryWorkflowId, type EventEnvelope } from '../../contract/delivery';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import {
+  DELIVER_EVENT_WORKFLOW,
+  SEARCH_ATTRIBUTES,
+  deliveryWorkflowId,
+  parseRedeliveryId,
+  redeliveryWorkflowId,
+  type EventEnvelope,
+} from '../../contract/delivery';
 import { EVENT_DATA_EXAMPLES } from '../../contract/event-data';
 import { PING_EVENT_TYPE, type CatalogueEventType, type EventType } from '../../contract/event-types';
 import { endpointResolver, findWorkspaceWebhook } from '../../db/webhooks';
@@ -7,8 +15,14 @@ import { startDelivery } from '../../emit/start-delivery';
 import { readStartInput } from '../../emit/start-input';
 import { newId } from '../../shared/ids';
 import type { DomainDeps } from './context';
-import type { EventStatusView, RedeliveryAcceptedView, TestWebhookAccepted } from '../schemas';
+import {
+  MAX_LISTED_REDELIVERIES,
+  type EventStatusView,
+  type RedeliveryAcceptedView,
+  type TestWebhookAccepted,
+} from '../schemas';
 import { readDeliveryExecution } from './delivery-status';
+import { listDeliveries, quoteQueryValue } from './event-search';
 import { ConflictError, EmitOutcomeUnknownError, NotFoundError, TemporalUnavailableError } from './errors';
 import { callTemporal, temporalUiUrl } from './temporal';
 import { getWebhook } from './webhooks';
@@ -40,8 +54,10 @@ export async function emitEvent(
   input: EmitEventInput,
 ): Promise<EmitEventResult> {
   const envelope = buildEnvelope({ ...input, workspaceId });
+  const startedAt = performance.now();
   try {
     const { started, event } = await start(deps, { event: envelope });
+    deps.metrics?.eventEmitted(event.type, started, (performance.now() - startedAt) / 1000);
     return { event, created: started };
   } catch (err) {
     if (err instanceof TemporalUnavailableError) throw new EmitOutcomeUnknownError(envelope.id, { cause: err });
@@ -51,7 +67,65 @@ export async function emitEvent(
 
 /** Where the delivery of an event stands, read from its workflow; never another workspace's event. */
 export async function getEventStatus(deps: DomainDeps, workspaceId: string, eventId: string): Promise<EventStatusView> {
-  return describeExecution(deps, workspaceId, deliveryWorkflowId(workspaceId, eventId), eventId);
+  const originalId = deliveryWorkflowId(workspaceId, eventId);
+  const [original, redeliveries] = await Promise.all([
+    describeExecution(deps, workspaceId, originalId, eventId),
+    listRedeliveries(deps, workspaceId, eventId, originalId),
+  ]);
+  return { ...original, redeliveries };
+}
+
+/** The latest redeliveries of an event with their attempts, found by visibility and read from history. */
+async function listRedeliveries(
+  deps: DomainDeps,
+  workspaceId: string,
+  eventId: string,
+  originalId: string,
+): Promise<EventStatusView['redeliveries']> {
+  const query = [
+    `${SEARCH_ATTRIBUTES.workspaceId.name} = ${quoteQueryValue(workspaceId)}`,
+    `${SEARCH_ATTRIBUTES.eventId.name} = ${quoteQueryValue(eventId)}`,
+    `WorkflowType = '${DELIVER_EVENT_WORKFLOW}'`,
+  ].join(' AND ');
+  let executions;
+  try {
+    ({ executions } = await listDeliveries(deps.temporal, query, MAX_LISTED_REDELIVERIES + 1, undefined));
+  } catch (err) {
+    // A server without visibility (Temporal's time-skipping test server) has none to list.
+    if ((err as { code?: unknown }).code === grpcStatus.UNIMPLEMENTED) return [];
+    throw err;
+  }
+  const ids = executions
+    .map((e) => e.workflowId)
+    .filter((id) => id !== originalId)
+    .slice(0, MAX_LISTED_REDELIVERIES);
+  const views = await Promise.all(
+    ids.map(async (workflowId) => {
+      const redeliveryId = parseRedeliveryId(workflowId);
+      if (!redeliveryId) return undefined;
+      const view = await describeExecution(
+        deps,
+        workspaceId,
+        workflowId,
+        `${eventId}/redeliveries/${redeliveryId}`,
+      ).catch((err: unknown) => {
+        if (err instanceof NotFoundError) return undefined;
+        throw err;
+      });
+      if (!view) return undefined;
+      return {
+        redeliveryId,
+        trigger: view.trigger,
+        status: view.status,
+        webhookId: view.webhookId,
+        startedAt: view.startedAt,
+        closedAt: view.closedAt,
+        deliveries: view.deliveries,
+        temporalUiUrl: view.temporalUiUrl,
+      };
+    }),
+  );
+  return views.filter((view): view is NonNullable<typeof view> => view !== undefined);
 }
 
 /** Where a redelivery stands. */
@@ -62,7 +136,8 @@ export async function getRedeliveryStatus(
   redeliveryId: string,
 ): Promise<EventStatusView> {
   const workflowId = redeliveryWorkflowId(workspaceId, eventId, redeliveryId);
-  return describeExecution(deps, workspaceId, workflowId, `${eventId}/redeliveries/${redeliveryId}`);
+  const view = await describeExecution(deps, workspaceId, workflowId, `${eventId}/redeliveries/${redeliveryId}`);
+  return { ...view, redeliveries: [] };
 }
 
 async function describeExecution(
@@ -70,7 +145,7 @@ async function describeExecution(
   workspaceId: string,
   workflowId: string,
   displayId: string,
-): Promise<EventStatusView> {
+): Promise<Omit<EventStatusView, 'redeliveries'>> {
   const execution = await readDeliveryExecution(deps.temporal, workflowId);
   if (!execution || execution.event.workspaceId !== workspaceId) throw new NotFoundError('event', displayId);
   return {
@@ -110,6 +185,7 @@ export async function redeliverEvent(
   const redeliveryId = newId('rdl');
   const workflowId = redeliveryWorkflowId(workspaceId, eventId, redeliveryId);
   await start(deps, { event: original.event, webhookId: options.webhookId, redeliveryOf: originalId }, workflowId);
+  deps.metrics?.redeliveryStarted('redelivery');
   return {
     eventId,
     redeliveryId,

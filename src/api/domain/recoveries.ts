@@ -92,6 +92,7 @@ export async function startRecovery(
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     created = false;
   }
+  if (created) deps.metrics?.recoveryStarted();
   return { recovery: await getRecovery(deps, workspaceId, recoveryId), created };
 }
 

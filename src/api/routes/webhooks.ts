@@ -1,5 +1,6 @@
 import { sendTestEvent } from '../domain/events';
 import { listWebhookAttempts, listWebhookDeliveries } from '../domain/deliveries';
+import { getWebhookStats } from '../domain/stats';
 import {
   createWorkspaceWebhook,
   deleteWorkspaceWebhook,
@@ -25,6 +26,8 @@ import {
   WebhookIdParams,
   WebhookList,
   WebhookListQuery,
+  WebhookStats,
+  WebhookStatsQuery,
   WebhookWithSecret,
 } from '../schemas';
 
@@ -170,5 +173,23 @@ export const webhookRoutes: ApiRoute[] = [
     },
     handle: async ({ params, query, workspace, deps, reply }) =>
       reply(200, await listWebhookAttempts(deps, workspace.id, params.id, query)),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/webhooks/:id/stats',
+    operationId: 'getWebhookStats',
+    summary: 'How this webhook fared over the last hour, day or week: counts, success rate, latency, last failure',
+    tag,
+    temporal: true,
+    request: { params: WebhookIdParams, query: WebhookStatsQuery },
+    responses: {
+      200: {
+        description:
+          'Counts from Temporal visibility (eventually consistent); latency from the attempts of the most recent deliveries only (`latencySample`).',
+        schema: WebhookStats,
+      },
+    },
+    handle: async ({ params, query, workspace, deps, reply }) =>
+      reply(200, await getWebhookStats(deps, workspace.id, params.id, query.window)),
   }),
 ];
