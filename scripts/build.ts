@@ -29,7 +29,10 @@ async function main(): Promise<void> {
   // others one without them, so that traces off cost nothing in workflows.
   for (const [output, workflowInterceptorModules] of [
     [bundlePath, []],
-    [path.join(DIST, path.relative(path.join(ROOT, 'src'), PREBUILT_TRACED_WORKFLOW_BUNDLE)), [WORKFLOW_TRACING_MODULE]],
+    [
+      path.join(DIST, path.relative(path.join(ROOT, 'src'), PREBUILT_TRACED_WORKFLOW_BUNDLE)),
+      [WORKFLOW_TRACING_MODULE],
+    ],
   ] as const) {
     const { code } = await bundleWorkflowCode({
       workflowsPath: path.join(DIST, 'workflows', 'index.js'),

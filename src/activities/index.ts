@@ -52,7 +52,7 @@ export function createActivities({
   metrics = createMetrics({ defaultMetrics: false }),
 }: ActivityDeps): DeliveryActivities {
   return {
-    /** Runs as a local activity: a SQLite read needs no round trip through the server. */
+    /** Runs as a local activity: a database read needs no round trip through the Temporal server. */
     async findEndpoints(input: FindEndpointsInput): Promise<Endpoint[]> {
       return findEndpointsInDb(db, input);
     },

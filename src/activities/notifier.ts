@@ -93,6 +93,9 @@ export function createDeliveryNotifier(options: DeliveryNotifierOptions): Delive
     },
 
     async emitOperational(type, workspaceId, key, data) {
+      // Most operational events have no subscriber: then no workflow is started at all.
+      const endpoints = await options.resolveEndpoints({ workspaceId, eventType: type });
+      if (endpoints.length === 0) return;
       const event: EventEnvelope = {
         id: operationalEventId(type, key),
         type,
@@ -100,9 +103,7 @@ export function createDeliveryNotifier(options: DeliveryNotifierOptions): Delive
         timestamp: new Date().toISOString(),
         data,
       };
-      await withDeadline(() =>
-        startDelivery({ event }, { client, taskQueue, resolveEndpoints: options.resolveEndpoints }),
-      );
+      await withDeadline(() => startDelivery({ event, endpoints }, { client, taskQueue }));
     },
   };
 }

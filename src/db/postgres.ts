@@ -72,19 +72,30 @@ async function migratePostgres(url: string): Promise<void> {
 
 /** The pool, or a transaction's connection, behind the {@link Db} contract. */
 function postgresDb(orm: NodePgDatabase<typeof pgSchema>, tables: Tables, cipher: FieldCipher): Db {
-  const inTransaction = (tx: Orm): Db => {
-    const handle: Db = {
-      dialect: DIALECTS.postgres,
-      [FIELD_CIPHER]: cipher,
-      query: async (build) => build(tx, tables),
-      transaction: (work) => work(handle),
-    };
-    return handle;
-  };
   return {
     dialect: DIALECTS.postgres,
     [FIELD_CIPHER]: cipher,
     query: async (build) => build(orm, tables),
-    transaction: (work) => orm.transaction((tx) => work(inTransaction(tx))),
+    async transaction(work) {
+      // Its connection goes back to the pool when it ends: a statement sent after would run elsewhere.
+      let ended = false;
+      const inTransaction = (tx: Orm): Db => {
+        const handle: Db = {
+          dialect: DIALECTS.postgres,
+          [FIELD_CIPHER]: cipher,
+          query: async (build) => {
+            if (ended) throw new Error('This transaction has ended; use the database handle');
+            return build(tx, tables);
+          },
+          transaction: (nested) => nested(handle),
+        };
+        return handle;
+      };
+      try {
+        return await orm.transaction((tx) => work(inTransaction(tx)));
+      } finally {
+        ended = true;
+      }
+    },
   };
 }

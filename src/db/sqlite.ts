@@ -85,11 +85,19 @@ function sqliteDb(sqlite: Database.Database, orm: Orm, tables: Tables, cipher: F
       build(orm, tables).then(resolve, reject);
     });
 
-  const tx: Db = {
-    dialect: DIALECTS.sqlite,
-    [FIELD_CIPHER]: cipher,
-    query: runNow,
-    transaction: (work) => work(tx),
+  /** The handle of one transaction, which refuses statements once the transaction has ended. */
+  const transactionHandle = () => {
+    let ended = false;
+    const handle: Db = {
+      dialect: DIALECTS.sqlite,
+      [FIELD_CIPHER]: cipher,
+      query: async (build) => {
+        if (ended) throw new Error('This transaction has ended; use the database handle');
+        return runNow(build);
+      },
+      transaction: (work) => work(handle),
+    };
+    return { handle, end: () => (ended = true) };
   };
 
   return {
@@ -103,12 +111,13 @@ function sqliteDb(sqlite: Database.Database, orm: Orm, tables: Tables, cipher: F
     async transaction(work) {
       refuseNested();
       while (open) await open;
-      let end = () => {};
-      open = new Promise((resolve) => (end = resolve));
+      let release = () => {};
+      open = new Promise((resolve) => (release = resolve));
+      const tx = transactionHandle();
       try {
         sqlite.exec('BEGIN IMMEDIATE');
         try {
-          const result = await insideTransaction.run(true, () => work(tx));
+          const result = await insideTransaction.run(true, () => work(tx.handle));
           sqlite.exec('COMMIT');
           return result;
         } catch (err) {
@@ -116,8 +125,9 @@ function sqliteDb(sqlite: Database.Database, orm: Orm, tables: Tables, cipher: F
           throw err;
         }
       } finally {
+        tx.end();
         open = undefined;
-        end();
+        release();
       }
     },
   };

@@ -11,7 +11,7 @@ import { openDatabase, type Db } from '../db/client';
 import type { GuardOptions, Resolver } from '../security/network-guard';
 import type { Config } from '../shared/config';
 import { createMetrics, startMetricsServer, type HooklineMetrics, type MetricsServer } from '../shared/metrics';
-import { startTracing, tracingClientInterceptors, type TracingOptions } from '../shared/tracing';
+import { startTracing, type TracingOptions } from '../shared/tracing';
 import { provisionTemporalCli } from '../temporal-server/provision';
 import { startEmbeddedServer, type EmbeddedServer } from '../temporal-server/embedded-server';
 import { registerSearchAttributes, startDevServer } from '../temporal-server/servers';
@@ -43,7 +43,7 @@ export interface StartHooklineOptions {
   metrics?: HooklineMetrics;
   /**
    * Where spans go when traces are on (`OTEL_TRACES_EXPORTER`); tests inject an exporter. A `client`
-   * passed in `temporal` is used as is: give it `tracingClientInterceptors` for its starts to be traced.
+   * passed in `temporal` is used as is: give it `Tracing.clientInterceptors` for its starts to be traced.
    */
   tracing?: TracingOptions;
 }
@@ -81,9 +81,9 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
     const { dataConverter } = encryption;
     const guard: GuardOptions = { allowedNetworks: config.network.allowedNetworks, resolve: options.resolve };
     const metrics = options.metrics ?? createMetrics();
-    const tracing = config.tracing ? startTracing(config.tracing, options.tracing) : undefined;
+    const tracing = config.tracing ? await startTracing(config.tracing, options.tracing) : undefined;
     if (tracing) cleanup.defer('tracing', () => tracing.shutdown());
-    const interceptors = tracing ? { interceptors: tracingClientInterceptors(tracing) } : {};
+    const interceptors = tracing ? { interceptors: tracing.clientInterceptors } : {};
     let db = options.db;
     if (!db) {
       const database = await openDatabase(config.database, { cipher: encryption.cipher });
@@ -160,7 +160,17 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
         allowedOrigins: uiOrigins(config.temporal.uiUrl),
       };
       const ui = { keyring: encryption.keyring, ...config.ui };
-      api = await startApi({ db, temporal, logger, guard, codec, ui, metrics, tracer: tracing?.tracer, ...config.http });
+      api = await startApi({
+        db,
+        temporal,
+        logger,
+        guard,
+        codec,
+        ui,
+        metrics,
+        tracer: tracing?.tracer,
+        ...config.http,
+      });
       cleanup.defer('API', () => api?.close());
     }
 

@@ -1,25 +1,8 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { Resource } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  SimpleSpanProcessor,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
-// The package's index also loads its workflow-side code, which belongs in the workflow sandbox only.
-import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
-import {
-  makeWorkflowExporter,
-  OpenTelemetryActivityInboundInterceptor,
-  OpenTelemetryActivityOutboundInterceptor,
-} from '@temporalio/interceptors-opentelemetry/lib/worker';
+import type { Resource } from '@opentelemetry/resources';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ClientInterceptors } from '@temporalio/client';
-import type { OpenTelemetrySinks } from '@temporalio/interceptors-opentelemetry/lib/workflow/definitions';
+import type { OpenTelemetrySinks } from '@temporalio/interceptors-opentelemetry';
 import type { InjectedSinks, WorkerInterceptors } from '@temporalio/worker';
 import type { RequestHandler } from 'express';
 import type { Config } from './config';
@@ -30,7 +13,8 @@ import { HOOKLINE_VERSION } from './version';
  * start headers, record the workflow's spans through the `exporter` sink and pass the context on to
  * activities in their headers. Only bundles made for tracing include them.
  */
-export const WORKFLOW_TRACING_MODULE = require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
+export const WORKFLOW_TRACING_MODULE =
+  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
 
 export type TracingConfig = NonNullable<Config['tracing']>;
 
@@ -42,77 +26,84 @@ export interface TracingOptions {
   exporter?: SpanExporter;
 }
 
+/** What a worker adds for traces; see {@link Tracing.workerOptions}. */
+export interface WorkerTracingOptions {
+  interceptors: Pick<WorkerInterceptors, 'activity' | 'workflowModules'>;
+  sinks: InjectedSinks<OpenTelemetrySinks>;
+}
+
 /** One process's tracer and where its spans go; made only when traces are on. */
 export interface Tracing {
   tracer: Tracer;
-  /** Also receives the workflow spans, which are made in the sandbox and handed out through a sink. */
-  spanProcessor: SpanProcessor;
-  resource: Resource;
+  /** Puts the trace context of workflow starts and signals in their headers. */
+  clientInterceptors: ClientInterceptors;
+  /**
+   * Activity spans that continue the workflow's trace, the sink the workflow interceptors export their
+   * spans through (they are made in the sandbox), and those interceptors ({@link WORKFLOW_TRACING_MODULE})
+   * for a worker that bundles its workflows at start; a prebuilt bundle has them already.
+   */
+  workerOptions(options: { bundleAtStart: boolean }): WorkerTracingOptions;
   /** Sends what is still pending and stops. */
   shutdown(): Promise<void>;
 }
 
 /**
- * Sets traces up. The provider is not registered globally (each Hookline has its own exporter), but the
- * context manager and the W3C propagator are: Temporal's interceptors read the active context and
- * propagate through the global API.
+ * Sets traces up. The SDK is loaded here, so that a process without traces never loads it. The
+ * provider is not registered globally (each Hookline has its own exporter), but the context manager and
+ * the W3C propagator are: Temporal's interceptors read the active context and propagate through the
+ * global API.
  */
-export function startTracing(config: TracingConfig, options: TracingOptions = {}): Tracing {
-  installGlobals();
-  const resource = new Resource({ 'service.name': config.serviceName, 'service.version': HOOKLINE_VERSION });
-  const spanProcessor = options.exporter
-    ? new SimpleSpanProcessor(options.exporter)
-    : config.exporter === 'console'
-      ? new SimpleSpanProcessor(new ConsoleSpanExporter())
-      : new BatchSpanProcessor(new OTLPTraceExporter({ url: config.otlp.url, headers: { ...config.otlp.headers } }));
-  const provider = new BasicTracerProvider({ resource, spanProcessors: [spanProcessor] });
+export async function startTracing(config: TracingConfig, options: TracingOptions = {}): Promise<Tracing> {
+  const [sdk, { AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, resources, temporalOtel] =
+    await Promise.all([
+      import('@opentelemetry/sdk-trace-base'),
+      import('@opentelemetry/context-async-hooks'),
+      import('@opentelemetry/core'),
+      import('@opentelemetry/resources'),
+      import('@temporalio/interceptors-opentelemetry'),
+    ]);
+  if (!globalsInstalled) {
+    globalsInstalled = true;
+    // Both return false, and change nothing, when the application already set its own.
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  }
+  const resource: Resource = new resources.Resource({
+    'service.name': config.serviceName,
+    'service.version': HOOKLINE_VERSION,
+  });
+  let spanProcessor: SpanProcessor;
+  if (options.exporter) {
+    spanProcessor = new sdk.SimpleSpanProcessor(options.exporter);
+  } else if (config.exporter === 'console') {
+    spanProcessor = new sdk.SimpleSpanProcessor(new sdk.ConsoleSpanExporter());
+  } else {
+    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-proto');
+    const exporter = new OTLPTraceExporter({ url: config.otlp.url, headers: { ...config.otlp.headers } });
+    spanProcessor = new sdk.BatchSpanProcessor(exporter);
+  }
+  const provider = new sdk.BasicTracerProvider({ resource, spanProcessors: [spanProcessor] });
+  const tracer = provider.getTracer('hookline', HOOKLINE_VERSION);
   return {
-    tracer: provider.getTracer('hookline', HOOKLINE_VERSION),
-    spanProcessor,
-    resource,
+    tracer,
+    clientInterceptors: { workflow: [new temporalOtel.OpenTelemetryWorkflowClientInterceptor({ tracer })] },
+    workerOptions: ({ bundleAtStart }) => ({
+      interceptors: {
+        ...(bundleAtStart ? { workflowModules: [WORKFLOW_TRACING_MODULE] } : {}),
+        activity: [
+          (ctx) => ({
+            inbound: new temporalOtel.OpenTelemetryActivityInboundInterceptor(ctx, { tracer }),
+            outbound: new temporalOtel.OpenTelemetryActivityOutboundInterceptor(ctx),
+          }),
+        ],
+      },
+      sinks: { exporter: temporalOtel.makeWorkflowExporter(spanProcessor, resource) },
+    }),
     shutdown: () => provider.shutdown(),
   };
 }
 
 let globalsInstalled = false;
-
-function installGlobals(): void {
-  if (globalsInstalled) return;
-  globalsInstalled = true;
-  // Both return false, and change nothing, when the application already set its own.
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-}
-
-/** Puts the trace context of workflow starts and signals in their headers. */
-export function tracingClientInterceptors(tracing: Tracing): ClientInterceptors {
-  return { workflow: [new OpenTelemetryWorkflowClientInterceptor({ tracer: tracing.tracer })] };
-}
-
-/**
- * What a worker adds for traces: activity spans that continue the workflow's trace, the sink the
- * workflow interceptors export their spans through, and those interceptors
- * ({@link WORKFLOW_TRACING_MODULE}) for a worker that bundles its workflows at start; a prebuilt bundle
- * has them already.
- */
-export function tracingWorkerOptions(tracing: Tracing, { bundleAtStart }: { bundleAtStart: boolean }): {
-  interceptors: Pick<WorkerInterceptors, 'activity' | 'workflowModules'>;
-  sinks: InjectedSinks<OpenTelemetrySinks>;
-} {
-  const { tracer } = tracing;
-  return {
-    interceptors: {
-      ...(bundleAtStart ? { workflowModules: [WORKFLOW_TRACING_MODULE] } : {}),
-      activity: [
-        (ctx) => ({
-          inbound: new OpenTelemetryActivityInboundInterceptor(ctx, { tracer }),
-          outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
-        }),
-      ],
-    },
-    sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
-  };
-}
 
 /**
  * A server span around each request, continuing the caller's trace when it sends a `traceparent`, and

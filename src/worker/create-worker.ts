@@ -13,12 +13,7 @@ import { DEFAULT_AUTO_DISABLE_POLICY, type AutoDisablePolicy } from '../contract
 import type { Db } from '../db/client';
 import { endpointResolver } from '../db/webhooks';
 import type { HooklineMetrics } from '../shared/metrics';
-import {
-  tracingClientInterceptors,
-  tracingWorkerOptions,
-  WORKFLOW_TRACING_MODULE,
-  type Tracing,
-} from '../shared/tracing';
+import type { Tracing } from '../shared/tracing';
 
 /** The workflows' entry: the sources under tsx and the tests, the compiled files in `dist/`. */
 export const WORKFLOWS_PATH = path.join(
@@ -34,7 +29,7 @@ export const WORKFLOWS_PATH = path.join(
  */
 export const PREBUILT_WORKFLOW_BUNDLE = path.join(__dirname, '..', 'workflow-bundle.js');
 
-/** The same with the workflow tracing interceptors ({@link WORKFLOW_TRACING_MODULE}), for workers that trace. */
+/** The same with the workflow tracing interceptors (`WORKFLOW_TRACING_MODULE`), for workers that trace. */
 export const PREBUILT_TRACED_WORKFLOW_BUNDLE = path.join(__dirname, '..', 'workflow-bundle-traced.js');
 
 /**
@@ -55,7 +50,7 @@ export interface CreateWorkerOptions {
   maxConcurrentActivities?: number;
   /**
    * A prebuilt workflow bundle; by default the workflows are bundled at start (a few seconds). With
-   * `tracing`, it must have been bundled with `workflowInterceptorModules: [WORKFLOW_TRACING_MODULE]`.
+   * `tracing`, it must have been bundled with `workflowInterceptorModules: [WORKFLOW_TRACING_MODULE]` (`src/shared/tracing.ts`).
    */
   workflowBundle?: WorkflowBundleOption;
   identity?: string;
@@ -76,7 +71,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     connection: options.connection,
     namespace: options.namespace,
     dataConverter: options.dataConverter,
-    ...(tracing ? { interceptors: tracingClientInterceptors(tracing) } : {}),
+    ...(tracing ? { interceptors: tracing.clientInterceptors } : {}),
   });
   const events = createEventLoader(client);
   const resolveEndpoints = endpointResolver(options.db);
@@ -97,7 +92,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       : {}),
     ...(options.identity ? { identity: options.identity } : {}),
     ...source,
-    ...(tracing ? tracingWorkerOptions(tracing, { bundleAtStart: 'workflowsPath' in source }) : {}),
+    ...(tracing?.workerOptions({ bundleAtStart: 'workflowsPath' in source }) ?? {}),
     activities: {
       ...createActivities({ db: options.db, http, events, notifier, metrics: options.metrics }),
       ...createHealthActivities({ db: options.db, notifier }),

@@ -514,6 +514,13 @@ describe.each(STORES)('webhooks on %s', (store) => {
       ]);
     });
 
+    it('refuse a statement through their handle once they have ended', async () => {
+      const workspaceId = await newWorkspaceId(temp.db);
+      const kept = await temp.db.transaction(async (tx) => tx);
+
+      await expect(countWebhooks(kept, workspaceId)).rejects.toThrow(/transaction has ended/);
+    });
+
     it('serve a statement sent through the outer handle outside: refused on SQLite, where it would wait for itself', async () => {
       const workspaceId = await newWorkspaceId(temp.db);
       const misuse = temp.db.transaction(async () => countWebhooks(temp.db, workspaceId));

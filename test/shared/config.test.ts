@@ -18,7 +18,7 @@ describe('loadConfig', () => {
     expect(config.http).toEqual({
       host: '127.0.0.1',
       port: 3000,
-      limits: { rateLimitPerMinute: 6000, maxWebhooksPerWorkspace: 1000 },
+      limits: { rateLimitPerMinute: 6000, maxWebhooksPerWorkspace: 1000, recoveryRatePerSecond: 20 },
     });
     expect(config.log).toEqual({ level: 'info', pretty: false });
   });
@@ -72,7 +72,11 @@ describe('loadConfig', () => {
 
   it('reads the API limits, 0 turning rate limiting off, and refuses anything but whole numbers', () => {
     const config = loadConfig({ HOOKLINE_RATE_LIMIT_PER_MINUTE: '0', HOOKLINE_MAX_WEBHOOKS_PER_WORKSPACE: '25' });
-    expect(config.http.limits).toEqual({ rateLimitPerMinute: 0, maxWebhooksPerWorkspace: 25 });
+    expect(config.http.limits).toEqual({
+      rateLimitPerMinute: 0,
+      maxWebhooksPerWorkspace: 25,
+      recoveryRatePerSecond: 20,
+    });
 
     for (const [name, value] of [
       ['HOOKLINE_RATE_LIMIT_PER_MINUTE', ''],

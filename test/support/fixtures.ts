@@ -40,6 +40,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     TEMPORAL_UI_URL,
     HOOKLINE_ALLOWED_NETWORKS: LOOPBACK_NETWORKS,
     HOOKLINE_ENCRYPTION_KEYS: TEST_KEYS,
+    // A health workflow outlives the test that started it, and its timers would wake on a task queue no
+    // worker polls any more; the tests of auto-disable turn it on.
+    HOOKLINE_AUTO_DISABLE_AFTER_HOURS: '0',
     ...overrides,
   });
 }
@@ -134,7 +137,7 @@ export async function startTestWorker(
   connection: NativeConnection,
   db: Db,
   http: HttpSender = createHttpSender(testGuard),
-  options: { autoDisable?: AutoDisablePolicy | null } = {},
+  options: { autoDisable?: AutoDisablePolicy | null } = { autoDisable: null },
 ) {
   const taskQueue = uniqueName('queue');
   const worker = await createWorker({

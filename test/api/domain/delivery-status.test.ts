@@ -1,3 +1,4 @@
+import { UNREPORTED_ATTEMPT } from '../../../src/api/schemas';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
@@ -61,8 +62,39 @@ describe('deriveDeliveryExecution on recorded histories', () => {
         lastError: null,
         nextAttemptAt: null,
         completedAt: timeOf(history.events?.[6] ?? {}).toISOString(),
+        // Recorded before attempts reported themselves: the first failure left no record.
+        attemptLog: [
+          expect.objectContaining({ attempt: 1, outcome: 'failed', failureType: UNREPORTED_ATTEMPT }),
+          expect.objectContaining({ attempt: 2, outcome: 'succeeded', statusCode: 200, trigger: 'scheduled' }),
+        ],
       },
     ]);
+  });
+
+  it('lists every attempt of a history that records them: signals, result and failure', () => {
+    const history = loadHistory('attempts-recorded-one-retried-one-exhausted.json');
+
+    const execution = deriveDeliveryExecution('event:ws:evt', describeAs(history), history);
+
+    const logs = execution.deliveries.map((d) => d.attemptLog.map((a) => [a.attempt, a.outcome, a.statusCode]));
+    expect(logs).toEqual(
+      expect.arrayContaining([
+        [
+          [1, 'failed', 503],
+          [2, 'failed', 503],
+          [3, 'succeeded', 200],
+        ],
+        [
+          [1, 'failed', 500],
+          [2, 'failed', 500],
+          [3, 'failed', 500],
+        ],
+      ]),
+    );
+    for (const attempt of execution.deliveries.flatMap((d) => d.attemptLog)) {
+      expect(attempt.failureType).not.toBe(UNREPORTED_ATTEMPT);
+      expect(attempt.startedAt).not.toBeNull();
+    }
   });
 
   it('agrees with the workflow’s own result on each endpoint of a two-endpoint delivery', () => {
@@ -112,6 +144,10 @@ describe('deriveDeliveryExecution on recorded histories', () => {
       // Attempt 3 comes 2 minutes after attempt 2 ended (1 minute, backoff 2).
       nextAttemptAt: new Date(lastAttemptEnded.getTime() + 120_000).toISOString(),
       completedAt: null,
+      attemptLog: [
+        expect.objectContaining({ attempt: 1, failureType: UNREPORTED_ATTEMPT }),
+        expect.objectContaining({ attempt: 2, failureType: 'HttpStatus', statusCode: 500 }),
+      ],
     });
     expect(execution.deliveries.filter((d) => d.status === 'succeeded')).toHaveLength(1);
   });
