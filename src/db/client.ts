@@ -5,7 +5,6 @@ import { openSqliteStore } from './sqlite';
 import { sealWebhookFields } from './webhooks';
 
 export type { Db };
-export { SQLITE_BUSY_TIMEOUT_MS } from './sqlite';
 
 /** Which store to open: a SQLite file (the default) or a PostgreSQL database (`DATABASE_URL`). */
 export type DatabaseLocation =

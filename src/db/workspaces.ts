@@ -3,9 +3,6 @@ import { DIALECTS, first, type Db } from './handle';
 import { newId } from '../shared/ids';
 import type { Workspace } from './schema';
 
-/** A database or a transaction on it: every {@link Db} is either, and repositories take both alike. */
-export type DbOrTx = Db;
-
 export async function createWorkspace(db: Db, name: string): Promise<Workspace> {
   const [workspace] = await db.query((q, { workspaces }) =>
     q
