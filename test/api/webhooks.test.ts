@@ -172,6 +172,28 @@ describe.each(STORES)('the webhooks API on %s', (store) => {
   });
 
   describe('webhooks', () => {
+    it('keeps the standard retry schedule unless a webhook chooses the extended one, and refuses others', async () => {
+      const ws = await newWorkspaceWithKey(temp.db);
+      const standard = await createWebhook(ws);
+      const extended = await createWebhook(ws, { retrySchedule: 'extended' });
+
+      const patched = await api.request<WebhookBody>('PATCH', `/v1/webhooks/${standard.id}`, {
+        key: ws.key,
+        body: { retrySchedule: 'extended' },
+      });
+      const refused = await api.request('PATCH', `/v1/webhooks/${extended.id}`, {
+        key: ws.key,
+        body: { retrySchedule: 'weekly' },
+      });
+
+      expect(standard).toMatchObject({ retrySchedule: 'standard' });
+      expect(extended).toMatchObject({ retrySchedule: 'extended' });
+      expect(patched.body).toMatchObject({ retrySchedule: 'extended' });
+      expect(expectProblem(refused, 400).errors).toEqual([
+        { field: 'retrySchedule', message: 'must be standard or extended' },
+      ]);
+    });
+
     it('creates a webhook and answers with it and its secret', async () => {
       const ws = await newWorkspaceWithKey(temp.db);
       const secret = generateWebhookSecret();
@@ -196,6 +218,8 @@ describe.each(STORES)('the webhooks API on %s', (store) => {
         description: 'CRM sync',
         enabled: false,
         disabledReason: null,
+        failingSince: null,
+        retrySchedule: 'standard',
         headers: { 'x-tenant': 'acme' },
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
@@ -506,13 +530,21 @@ describe.each(STORES)('the webhooks API on %s', (store) => {
           'POST /v1/webhooks/{id}/rotate-secret',
           'POST /v1/webhooks/{id}/test',
           'GET /v1/webhooks/{id}/deliveries',
+          'GET /v1/webhooks/{id}/attempts',
+          'GET /v1/webhooks/{id}/stats',
+          'POST /v1/webhooks/{id}/recover',
           'POST /v1/events',
+          'GET /v1/events',
           'GET /v1/events/{id}',
           'POST /v1/events/{id}/redeliver',
           'GET /v1/events/{id}/redeliveries/{redeliveryId}',
+          'POST /v1/recoveries',
+          'GET /v1/recoveries/{id}',
+          'POST /v1/recoveries/{id}/cancel',
           'POST /v1/api-keys',
           'GET /v1/api-keys',
           'DELETE /v1/api-keys/{id}',
+          'POST /v1/portal-sessions',
         ].sort(),
       );
     });
