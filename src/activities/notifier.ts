@@ -35,8 +35,8 @@ export interface DeliveryNotifier {
     webhook: { webhookId: string; workspaceId: string },
     signal: DeliveryExhaustedSignal,
   ): Promise<void>;
-  /** Tells a failing webhook's health workflow that an attempt succeeded; false when none is running. */
-  deliverySucceeded(webhookId: string, signal: DeliverySucceededSignal): Promise<boolean>;
+  /** Tells a failing webhook's health workflow, if one runs, that an attempt succeeded. */
+  deliverySucceeded(webhookId: string, signal: DeliverySucceededSignal): Promise<void>;
   /**
    * Delivers an operational event to the webhooks that subscribe to it by name. The id is derived from
    * `key`, so a retried activity emits it once.
@@ -85,10 +85,9 @@ export function createDeliveryNotifier(options: DeliveryNotifierOptions): Delive
         await withDeadline(() =>
           client.workflow.getHandle(webhookHealthWorkflowId(webhookId)).signal(DELIVERY_SUCCEEDED_SIGNAL, signal),
         );
-        return true;
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return false;
-        throw err;
+        // Already over (it disabled the webhook, or heard of a success): nothing to tell.
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
       }
     },
 

@@ -1,5 +1,4 @@
 import type { Client } from '@temporalio/client';
-import type { Payload } from '@temporalio/common';
 import {
   DELIVER_EVENT_WORKFLOW,
   DELIVERY_OUTCOMES,
@@ -21,7 +20,7 @@ import type { Db } from '../db/client';
 import { ALL_EVENTS, findWebhook } from '../db/webhooks';
 import { startDelivery } from '../emit/start-delivery';
 import type { HooklineMetrics } from '../shared/metrics';
-import { decodePayload } from '../shared/temporal-sdk';
+import { quoteQueryValue as quote, searchAttributesOf } from '../shared/visibility';
 import type { EventLoader } from './event-loader';
 import type { DeliveryNotifier } from './notifier';
 
@@ -43,7 +42,6 @@ interface Listed {
   eventId: string;
   webhookIds: string[];
   failedWebhookIds: string[];
-  outcome: string | undefined;
 }
 
 /** The recovery workflow's activities: finding what failed, in Temporal visibility, and redelivering it. */
@@ -58,15 +56,12 @@ export function createRecoveryActivities(deps: RecoveryActivityDeps): RecoveryAc
       nextPageToken: pageToken ? Buffer.from(pageToken, 'base64') : undefined,
     });
     const executions = (response.executions ?? []).map((execution): Listed => {
-      const fields = execution.searchAttributes?.indexedFields ?? {};
-      const keyword = (name: string) => decodePayload<string>(fields[name] as Payload | undefined);
-      const keywords = (name: string) => decodePayload<string[]>(fields[name] as Payload | undefined) ?? [];
+      const { keyword, keywords } = searchAttributesOf(execution);
       return {
         workflowId: execution.execution?.workflowId ?? '',
-        eventId: keyword(SEARCH_ATTRIBUTES.eventId.name) ?? '',
-        webhookIds: keywords(SEARCH_ATTRIBUTES.webhookIds.name),
-        failedWebhookIds: keywords(SEARCH_ATTRIBUTES.failedWebhookIds.name),
-        outcome: keyword(SEARCH_ATTRIBUTES.outcome.name),
+        eventId: keyword(SEARCH_ATTRIBUTES.eventId) ?? '',
+        webhookIds: keywords(SEARCH_ATTRIBUTES.webhookIds),
+        failedWebhookIds: keywords(SEARCH_ATTRIBUTES.failedWebhookIds),
       };
     });
     const next = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64') : null;
@@ -238,9 +233,4 @@ export function createRecoveryActivities(deps: RecoveryActivityDeps): RecoveryAc
 
 function pairKey(eventId: string, webhookId: string): string {
   return `${eventId}\n${webhookId}`;
-}
-
-/** A visibility query string literal. */
-export function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

@@ -216,13 +216,7 @@ export interface AttemptRecord {
 }
 
 /** One delivery that failed for good, as {@link DeliveryActivities.reportExhausted} hears of it. */
-export interface ExhaustedDelivery {
-  webhookId: string;
-  attempts: number;
-  statusCode?: number;
-  error?: string;
-  errorType?: string;
-}
+export type ExhaustedDelivery = Omit<DeliveryOutcome, 'outcome'>;
 
 export interface ReportExhaustedInput {
   event: EventHeader;
@@ -233,10 +227,13 @@ export interface ReportExhaustedInput {
 
 /**
  * The attempts a failed delivery made. Without details the last attempt died before it could report
- * (a worker crash or an attempt timeout), which only ends the delivery once the retry policy gave up.
+ * (a worker crash or an attempt timeout), which only ends the delivery once its schedule gave up.
  */
-export function attemptsOf(details: PostFailureDetails | undefined): number {
-  return details?.attempt ?? DELIVERY_RETRY_POLICY.maximumAttempts;
+export function attemptsOf(
+  details: PostFailureDetails | undefined,
+  maximumAttempts: number = DELIVERY_RETRY_POLICY.maximumAttempts,
+): number {
+  return details?.attempt ?? maximumAttempts;
 }
 
 export const DELIVERY_FAILURE_TYPES = {

@@ -104,13 +104,7 @@ async function close(event: EventHeader, deliveries: DeliveryOutcome[], listsWeb
     await reportExhausted({
       event: { id: event.id, type: event.type, workspaceId: event.workspaceId, timestamp: event.timestamp },
       workflowId: workflowInfo().workflowId,
-      deliveries: exhausted.map(({ webhookId, attempts, statusCode, error, errorType }) => ({
-        webhookId,
-        attempts,
-        statusCode,
-        error,
-        errorType,
-      })),
+      deliveries: exhausted.map(({ outcome: _outcome, ...delivery }) => delivery),
     });
   }
 }
@@ -234,11 +228,11 @@ function deliverEach(endpoints: Endpoint[], source: EventSource): Promise<Delive
 
 async function deliverTo(endpoint: Endpoint, source: EventSource): Promise<DeliveryOutcome> {
   const { webhookId } = endpoint;
+  // Only a webhook that chose another schedule changes the activity's input and options, so the
+  // commands of workflows from before schedules stay the same.
+  const schedule =
+    endpoint.retrySchedule && endpoint.retrySchedule !== 'standard' ? endpoint.retrySchedule : undefined;
   try {
-    // Only a webhook that chose another schedule changes the activity's input and options, so the
-    // commands of workflows from before schedules stay the same.
-    const schedule =
-      endpoint.retrySchedule && endpoint.retrySchedule !== 'standard' ? endpoint.retrySchedule : undefined;
     const input = { webhookId, ...source, ...(schedule ? { retrySchedule: schedule } : {}) } as PostEventInput;
     const options = {
       summary: postEventSummary(endpoint),
@@ -255,7 +249,7 @@ async function deliverTo(endpoint: Endpoint, source: EventSource): Promise<Deliv
     return {
       webhookId,
       outcome: 'failed',
-      attempts: attemptsOf(details),
+      attempts: attemptsOf(details, RETRY_SCHEDULES[schedule ?? 'standard'].maximumAttempts),
       statusCode: details?.statusCode,
       error: cause?.message ?? err.message,
       errorType: cause instanceof ApplicationFailure ? (cause.type ?? undefined) : cause?.name,

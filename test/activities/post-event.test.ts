@@ -55,7 +55,6 @@ const notifier: DeliveryNotifier = {
   deliveryExhausted: async () => undefined,
   deliverySucceeded: async (webhookId) => {
     told.succeeded.push(webhookId);
-    return true;
   },
   emitOperational: async () => undefined,
 };

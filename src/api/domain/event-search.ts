@@ -1,4 +1,3 @@
-import type { Payload } from '@temporalio/common';
 import { temporal as proto } from '@temporalio/proto';
 import {
   DELIVER_EVENT_WORKFLOW,
@@ -8,7 +7,8 @@ import {
   parseRedeliveryId,
   type DeliveryTrigger,
 } from '../../contract/delivery';
-import { decodePayload, optionalTsToDate } from '../../shared/temporal-sdk';
+import { optionalTsToDate } from '../../shared/temporal-sdk';
+import { quoteQueryValue as quote, searchAttributesOf } from '../../shared/visibility';
 import type { DeliveryStatus, EventSearchItemView, Page } from '../schemas';
 import type { DomainDeps } from './context';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -24,6 +24,15 @@ export interface DeliverySearch {
   until?: string;
 }
 
+const SEARCH_NAMES = {
+  workspaceId: SEARCH_ATTRIBUTES.workspaceId.name,
+  eventType: SEARCH_ATTRIBUTES.eventType.name,
+  webhookIds: SEARCH_ATTRIBUTES.webhookIds.name,
+  outcome: SEARCH_ATTRIBUTES.outcome.name,
+  failedWebhookIds: SEARCH_ATTRIBUTES.failedWebhookIds.name,
+  deliveredWebhookIds: SEARCH_ATTRIBUTES.deliveredWebhookIds.name,
+};
+
 const { WORKFLOW_EXECUTION_STATUS_RUNNING, WORKFLOW_EXECUTION_STATUS_COMPLETED } =
   proto.api.enums.v1.WorkflowExecutionStatus;
 
@@ -33,17 +42,7 @@ const { WORKFLOW_EXECUTION_STATUS_RUNNING, WORKFLOW_EXECUTION_STATUS_COMPLETED }
  * is the workflow's outcome, or with a webhook, that webhook's own: delivered to it, or failed.
  */
 export function deliveryQuery(workspaceId: string, search: DeliverySearch): string {
-  const {
-    workspaceId: ws,
-    eventType,
-    webhookIds,
-    outcome,
-    failedWebhookIds,
-    deliveredWebhookIds,
-  } = Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([k, v]) => [k, v.name])) as Record<
-    keyof typeof SEARCH_ATTRIBUTES,
-    string
-  >;
+  const { workspaceId: ws, eventType, webhookIds, outcome, failedWebhookIds, deliveredWebhookIds } = SEARCH_NAMES;
   const conditions = [`${ws} = ${quote(workspaceId)}`];
   const webhook = search.webhookId === undefined ? undefined : quote(search.webhookId);
   if (webhook) conditions.push(`${webhookIds} = ${webhook}`);
@@ -109,9 +108,7 @@ export async function listDeliveries(
     }),
   );
   const executions = (response.executions ?? []).map((execution): ListedDelivery => {
-    const fields = execution.searchAttributes?.indexedFields ?? {};
-    const keyword = (key: { name: string }) => decodePayload<string>(fields[key.name] as Payload | undefined);
-    const keywords = (key: { name: string }) => decodePayload<string[]>(fields[key.name] as Payload | undefined) ?? [];
+    const { keyword, keywords } = searchAttributesOf(execution);
     const outcome = keyword(SEARCH_ATTRIBUTES.outcome);
     const running = execution.status === WORKFLOW_EXECUTION_STATUS_RUNNING;
     return {
@@ -179,13 +176,4 @@ export async function searchEvents(
     }),
     nextCursor,
   };
-}
-
-/** A value as a visibility query string literal. */
-export function quoteQueryValue(value: string): string {
-  return quote(value);
-}
-
-function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

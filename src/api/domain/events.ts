@@ -22,7 +22,8 @@ import {
   type TestWebhookAccepted,
 } from '../schemas';
 import { readDeliveryExecution } from './delivery-status';
-import { listDeliveries, quoteQueryValue } from './event-search';
+import { quoteQueryValue } from '../../shared/visibility';
+import { listDeliveries } from './event-search';
 import { ConflictError, EmitOutcomeUnknownError, NotFoundError, TemporalUnavailableError } from './errors';
 import { callTemporal, temporalUiUrl } from './temporal';
 import { getWebhook } from './webhooks';
