@@ -230,8 +230,7 @@ async function deliverTo(endpoint: Endpoint, source: EventSource): Promise<Deliv
   const { webhookId } = endpoint;
   // Only a webhook that chose another schedule changes the activity's input and options, so the
   // commands of workflows from before schedules stay the same.
-  const schedule =
-    endpoint.retrySchedule && endpoint.retrySchedule !== 'standard' ? endpoint.retrySchedule : undefined;
+  const schedule = endpoint.retrySchedule && endpoint.retrySchedule !== 'standard' ? endpoint.retrySchedule : undefined;
   try {
     const input = { webhookId, ...source, ...(schedule ? { retrySchedule: schedule } : {}) } as PostEventInput;
     const options = {
