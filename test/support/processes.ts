@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import net, { type AddressInfo } from 'node:net';
+import net from 'node:net';
 import { PROJECT_ROOT } from '../../src/temporal-server/provision';
 
 /** Hookline's entry files, run as `npm run worker`, `npm run api` and `npm start` run them. */
@@ -119,13 +119,29 @@ export async function waitUntilReady(url: string, timeoutMs: number, owner?: Hoo
   }
 }
 
-/** A TCP port nobody listens on right now. */
+/**
+ * Where {@link freePort} looks: below Linux's ephemeral range (32768–60999), from which the kernel hands
+ * out ports to anything that binds port 0 (the Temporal dev server's own services, outgoing
+ * connections). A port from that range could be taken by one of those between the test choosing it and
+ * the process listening on it.
+ */
+const FIXED_PORTS = { from: 20_000, to: 32_000 } as const;
+
+/** A TCP port nobody listens on right now, outside the range the kernel hands out by itself. */
 export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  for (let tries = 0; tries < 100; tries++) {
+    const port = FIXED_PORTS.from + Math.floor(Math.random() * (FIXED_PORTS.to - FIXED_PORTS.from));
+    const server = net.createServer();
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (bound) {
+      await new Promise((resolve) => server.close(resolve));
+      return port;
+    }
+  }
+  throw new Error(`No free port between ${FIXED_PORTS.from} and ${FIXED_PORTS.to}`);
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
