@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import * as api from './api';
 import { ErrorMessage, Loading, messageOf, useLoad } from './components';
 import { EventPage } from './event-page';
@@ -72,7 +72,7 @@ function SignIn({ notice, onSignedIn }: { notice?: string; onSignedIn: (view: ap
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
+  useLayoutEffect(() => heading.current?.focus(), []);
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
@@ -141,8 +141,10 @@ function Shell({ session, onSignedOut }: { session: api.SessionView; onSignedOut
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
-  // Each view's heading takes the focus, so that keyboard and screen-reader users start at the top.
-  useEffect(() => {
+  // Each view's heading takes the focus, so that keyboard and screen-reader users start at the top; in a
+  // layout effect, before the browser hands the page to the user, so it never takes the focus from a
+  // field someone has started typing in.
+  useLayoutEffect(() => {
     document.getElementById('page-title')?.focus();
   }, [route, context.value !== undefined]);
 

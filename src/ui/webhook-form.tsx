@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import * as api from './api';
 import type { Context } from './context';
 import { CopyField, ErrorMessage, Loading, messageOf, useLoad } from './components';
@@ -472,7 +472,7 @@ function changesOf(webhook: api.WebhookView, state: FormState, features: api.Fea
 /** After creating: the secret, shown once here, and where to go next. */
 function Created({ webhook }: { webhook: api.NewWebhook }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
+  useLayoutEffect(() => heading.current?.focus(), []);
   return (
     <section class="panel success" aria-labelledby="created-title">
       <h2 id="created-title" tabIndex={-1} ref={heading}>

@@ -85,12 +85,16 @@ export async function recoverDeliveriesWorkflow(input: RecoverDeliveriesInput): 
       progress.found += page.candidates.length;
       report();
       for (const group of chunks(page.candidates, Math.max(1, input.ratePerSecond))) {
-        const { started } = await redeliver({
-          recoveryId: input.recoveryId,
-          recoveryWorkflowId: workflowInfo().workflowId,
-          workspaceId: input.workspaceId,
-          candidates: group,
-        });
+        // Not cancellable: a cancellation that landed while the starts were under way would leave
+        // them uncounted. It takes effect at the pause below.
+        const { started } = await CancellationScope.nonCancellable(() =>
+          redeliver({
+            recoveryId: input.recoveryId,
+            recoveryWorkflowId: workflowInfo().workflowId,
+            workspaceId: input.workspaceId,
+            candidates: group,
+          }),
+        );
         progress.redelivered += started;
         report();
         await sleep(interval * group.length);
