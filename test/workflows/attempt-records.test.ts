@@ -249,7 +249,10 @@ describe('auto-disable', () => {
       // A day of failures, but fewer than the policy's minimum: still enabled, still watched.
       expect(await findWebhook(temp.db, dead.id)).toMatchObject({ enabled: true, failingSince: expect.any(String) });
       await (await emit(taskQueue, buildEvent(workspaceId))).result();
-      return env.client.workflow.getHandle(webhookHealthWorkflowId(dead.id)).result();
+      const outcome = await env.client.workflow.getHandle(webhookHealthWorkflowId(dead.id)).result();
+      // Delivered by this worker: wait for it before the worker stops.
+      await ops.waitForRequests(1);
+      return outcome;
     }, policy);
 
     expect(outcome).toMatchObject({ outcome: 'disabled', failures: 3 });
@@ -258,7 +261,6 @@ describe('auto-disable', () => {
     expect(stored?.disabledReason).toMatch(
       /^Every delivery failed for \d+ h \(3 deliveries\); last error: Receiver answered HTTP 503/,
     );
-    await ops.waitForRequests(1);
     expect(eventsOf(ops, 'webhook.disabled')[0]?.data).toMatchObject({
       webhookId: dead.id,
       url: failing.url,
