@@ -19,25 +19,29 @@ export interface CpuMeter {
  * Hookline's extra cost from noise better than wall-clock rates on a shared machine.
  */
 export function createCpuMeter(serverPid: number | undefined): CpuMeter {
-  const ticksPerSecond = 100; // USER_HZ, 100 on every Linux platform Node supports
-  const serverMs = () => {
-    if (serverPid === undefined) return undefined;
-    try {
-      const stat = fs.readFileSync(`/proc/${serverPid}/stat`, 'utf8');
-      // Fields after the parenthesised command name: state is field 3, utime 14 and stime 15.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000;
-    } catch {
-      return undefined;
-    }
-  };
   return {
     seesServer: serverPid !== undefined,
     sample() {
       const usage = process.cpuUsage();
-      return { benchMs: (usage.user + usage.system) / 1000, serverMs: serverMs() };
+      return {
+        benchMs: (usage.user + usage.system) / 1000,
+        serverMs: serverPid === undefined ? undefined : processCpuMs(serverPid),
+      };
     },
   };
+}
+
+/** CPU time a process has consumed so far (user + system), in ms; undefined where `/proc` cannot tell. */
+export function processCpuMs(pid: number): number | undefined {
+  const ticksPerSecond = 100; // USER_HZ, 100 on every Linux platform Node supports
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: state is field 3, utime 14 and stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000;
+  } catch {
+    return undefined;
+  }
 }
 
 /** CPU milliseconds spent between two samples. */

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -12,10 +12,11 @@ import { createWebhook } from '../src/db/webhooks';
 import { createWorkspace } from '../src/db/workspaces';
 import { provisionTemporalCli } from '../src/temporal-server/provision';
 import { EMBEDDED_SQLITE_PRAGMAS, startDevServer } from '../src/temporal-server/servers';
-import { setUpEncryption } from '../src/runtime/encryption';
+import { setUpEncryption, type Encryption } from '../src/runtime/encryption';
 import { startHookline } from '../src/runtime/start-hookline';
-import { loadConfig } from '../src/shared/config';
+import { loadConfig, type Config } from '../src/shared/config';
 import { createBenchActivities } from './activities';
+import { bundleFor, inMemorySender, startStripper, type DeliveryFeatures } from './features';
 import { startBenchReceiver, type BenchReceiver } from './receiver';
 
 export const BENCH_EVENT_TYPE = 'lead.created';
@@ -30,10 +31,26 @@ export interface ServerSettings {
   namespace: string;
 }
 
+/** Hookline's worker and a client, with some parts of a delivery possibly off (see `features.ts`). */
+export interface HooklineVariant {
+  features: DeliveryFeatures;
+  client: Client;
+  taskQueue: string;
+  close(): Promise<void>;
+}
+
 export interface BenchEnvironment {
+  /** The dev server's frontend, for Hookline processes started by the bench. */
+  temporalAddress: string;
+  /** The keyring every Hookline worker and process of the bench encrypts with. */
+  encryption: Encryption;
+  /** Starts the trivial workflows; shares the workers' connection, as eager start needs. */
   client: Client;
   namespace: string;
-  hooklineTaskQueue: string;
+  /** Hookline as the options ask for: every part on, unless the command line turned some off. */
+  hookline: HooklineVariant;
+  /** Another Hookline worker on a task queue of its own, on the same server, database and receiver. */
+  startVariant(features: DeliveryFeatures): Promise<HooklineVariant>;
   trivialTaskQueue: string;
   /** Hookline's database, handed to `startDelivery` as the API does, so subscriptions resolve at emit time. */
   db: Db;
@@ -54,7 +71,7 @@ export interface BenchEnvironment {
  */
 export async function startBenchEnvironment(
   log: (message: string) => void,
-  options: { codec: boolean },
+  features: DeliveryFeatures,
 ): Promise<BenchEnvironment> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookline-bench-'));
   const cleanups: (() => Promise<void> | void)[] = [() => fs.rmSync(dir, { recursive: true, force: true })];
@@ -70,17 +87,16 @@ export async function startBenchEnvironment(
   };
 
   try {
-    const hooklineTaskQueue = `bench-hookline-${process.pid}`;
     const config = loadConfig({
       ...process.env,
-      TEMPORAL_TASK_QUEUE: hooklineTaskQueue,
       LOG_LEVEL: 'silent',
       // The bench's receiver is on loopback, which an operator allows the same way.
       HOOKLINE_ALLOWED_NETWORKS: '127.0.0.0/8',
       HOOKLINE_DATA_DIR: dir,
+      // Several Hookline workers may run at once here; none needs a metrics listener.
+      HOOKLINE_WORKER_METRICS_PORT: '0',
     });
     const encryption = setUpEncryption(config, pino({ level: 'silent' }));
-    if (!options.codec) encryption.dataConverter = {};
     const cli = await provisionTemporalCli({
       explicitPath: config.temporal.provision.cliPath,
       searchPath: config.temporal.provision.searchPath,
@@ -106,17 +122,47 @@ export async function startBenchEnvironment(
     const trivialTaskQueue = `bench-trivial-${process.pid}`;
     const trivialActivityRuns = new Map<string, number>();
 
-    log('Bundling workflows and starting workers …');
-    const [hookline, trivialWorker] = await Promise.all([
+    const startVariant = async (variant: DeliveryFeatures): Promise<HooklineVariant> => {
+      const taskQueue = `bench-hookline-${process.pid}-${variants++}`;
+      const dataConverter = variant.codec ? encryption.dataConverter : {};
+      const stripper = startStripper(variant);
+      const client = new Client({
+        connection: env.nativeConnection,
+        namespace: NAMESPACE,
+        dataConverter,
+        ...(stripper ? { interceptors: { workflow: [stripper] } } : {}),
+      });
+      const workflowBundle = await bundleFor(variant);
       // The same composition as `npm start`, on the bench's own server and database.
-      startHookline({
-        config,
+      const hookline = await startHookline({
+        config: withTaskQueue(config, taskQueue),
         logger: pino({ level: 'silent' }),
         db: database.db,
-        encryption,
-        temporal: { connection: env.nativeConnection },
-        worker: {},
-      }),
+        encryption: { ...encryption, dataConverter },
+        temporal: { connection: env.nativeConnection, client },
+        worker: {
+          ...(workflowBundle ? { workflowBundle } : {}),
+          ...(variant.post ? {} : { http: inMemorySender(receiver.arrived) }),
+        },
+      });
+      // A worker that dies mid-run would leave the bench waiting on results: say so at once.
+      hookline.worker?.done.catch((err: unknown) =>
+        log(`worker failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
+      let closed = false;
+      const close = async () => {
+        if (closed) return;
+        closed = true;
+        await hookline.close();
+      };
+      cleanups.push(close);
+      return { features: variant, client, taskQueue, close };
+    };
+    let variants = 0;
+
+    log('Bundling workflows and starting workers …');
+    const [hookline, trivialWorker] = await Promise.all([
+      startVariant(features),
       Worker.create({
         connection: env.nativeConnection,
         namespace: NAMESPACE,
@@ -127,21 +173,20 @@ export async function startBenchEnvironment(
         }),
       }),
     ]);
-    cleanups.push(() => hookline.close());
     const trivialRun = trivialWorker.run();
     cleanups.push(async () => {
       if (trivialWorker.getState() === 'RUNNING') trivialWorker.shutdown();
       await trivialRun;
     });
-    // A worker that dies mid-run would leave the bench waiting on results: say so at once.
-    for (const running of [hookline.worker?.done, trivialRun]) {
-      running?.catch((err: unknown) => log(`worker failed: ${err instanceof Error ? err.message : String(err)}`));
-    }
+    trivialRun.catch((err: unknown) => log(`worker failed: ${err instanceof Error ? err.message : String(err)}`));
 
     return {
-      client: hookline.client,
+      temporalAddress: env.address,
+      encryption,
+      client: new Client({ connection: env.nativeConnection, namespace: NAMESPACE }),
       namespace: NAMESPACE,
-      hooklineTaskQueue,
+      hookline,
+      startVariant,
       trivialTaskQueue,
       db: database.db,
       workspaceId: workspace.id,
@@ -161,6 +206,10 @@ export async function startBenchEnvironment(
     await teardown();
     throw err;
   }
+}
+
+function withTaskQueue(config: Config, taskQueue: string): Config {
+  return { ...config, temporal: { ...config.temporal, taskQueue } };
 }
 
 function cliVersion(executable: EphemeralServerExecutable): string {

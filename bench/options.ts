@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { DeliveryFeatures } from './features';
 
 export interface BenchOptions {
   /** Events delivered in the saturation phase. @default 1000 */
@@ -19,8 +20,20 @@ export interface BenchOptions {
   rate?: number;
   /** Start workflows with `requestEagerStart`. @default true */
   eager: boolean;
-  /** Encrypt payloads with Hookline's codec, as every deployment does; off only to price it. @default true */
-  codec: boolean;
+  /** Which parts of a delivery run; every deployment has them all on (see bench/features.ts). */
+  features: DeliveryFeatures;
+  /** Run the cost table instead: each part of a delivery switched off in turn. @default false */
+  price: boolean;
+  /** Events per run of the cost table. @default 200 */
+  priceEvents: number;
+  /** Arrival rate of every run of the cost table, per second. @default 25 */
+  priceRate: number;
+  /** Runs of each variant in the cost table. @default 3 */
+  priceRounds: number;
+  /** End with the multi-process phase: two APIs and two workers against one API and worker. @default true */
+  multiProcess: boolean;
+  /** Events emitted through the APIs in each layout of the multi-process phase. @default 600 */
+  processEvents: number;
   /** Where the figures are written as JSON. @default bench/results/latest.json */
   json: string;
   /** Run the noisy-neighbour comparison instead (see bench/noisy.ts). @default false */
@@ -38,7 +51,23 @@ export const USAGE = `Usage: npm run bench -- [options]
   --latency-seconds S   length of the open-loop latency phase (default 20)
   --rate R              latency-phase arrivals per second (default: half the measured ceiling)
   --no-eager            start workflows without requestEagerStart
-  --no-codec            leave payloads unencrypted (to price the payload codec; never done outside the bench)
+
+  Parts of a delivery, switched off only here, to price them (every deployment has them all on):
+  --no-search-attributes  no search attributes at start, no upserts in the workflow
+  --no-patch-markers    patches taken without markers (nor the SDK's TemporalChangeVersion upserts)
+  --no-summaries        no workflow summary at start, no activity summaries
+  --payload P           the event's data: example (default), minimal ({}), or a size in bytes of the event
+  --no-codec            payloads unencrypted
+  --no-post             attempts answered 200 in memory instead of a POST to the receiver
+  --price               instead: the cost table, each part off in turn, all off, and a larger event,
+                        against the ceiling, all at one arrival rate (about 6 minutes)
+  --price-rate R        arrivals per second in every run of the cost table (default 25)
+  --price-events N      events per run of the cost table (default 200)
+  --price-rounds N      runs of each variant in the cost table (default 3)
+
+  --no-multi-process    skip the last phase: two APIs and two worker processes on PostgreSQL against
+                        one process serving both, events emitted over HTTP
+  --process-events N    events in each layout of that phase (default 600)
   --json PATH           where to write the figures (default bench/results/latest.json)
   --noisy               instead: one workspace's 200 hanging endpoints against another's healthy one,
                         with 100 and with Hookline's activity slots, each with task-queue fairness
@@ -68,6 +97,17 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
       rate: { type: 'string' },
       eager: { type: 'boolean', default: true },
       codec: { type: 'boolean', default: true },
+      'search-attributes': { type: 'boolean', default: true },
+      'patch-markers': { type: 'boolean', default: true },
+      summaries: { type: 'boolean', default: true },
+      payload: { type: 'string' },
+      post: { type: 'boolean', default: true },
+      price: { type: 'boolean', default: false },
+      'price-events': { type: 'string' },
+      'price-rate': { type: 'string' },
+      'price-rounds': { type: 'string' },
+      'multi-process': { type: 'boolean', default: true },
+      'process-events': { type: 'string' },
       json: { type: 'string' },
       noisy: { type: 'boolean', default: false },
       'worker-slots': { type: 'string' },
@@ -83,7 +123,20 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
     latencySeconds: positive('--latency-seconds', values['latency-seconds'], 20),
     rate: values.rate === undefined ? undefined : positive('--rate', values.rate, 0),
     eager: values.eager,
-    codec: values.codec,
+    features: {
+      searchAttributes: values['search-attributes'],
+      patchMarkers: values['patch-markers'],
+      summaries: values.summaries,
+      payload: payloadOption(values.payload),
+      codec: values.codec,
+      post: values.post,
+    },
+    price: values.price,
+    priceEvents: integer('--price-events', values['price-events'], 200, 1),
+    priceRate: positive('--price-rate', values['price-rate'], 25),
+    priceRounds: integer('--price-rounds', values['price-rounds'], 3, 1),
+    multiProcess: values['multi-process'],
+    processEvents: integer('--process-events', values['process-events'], 600, 1),
     json: path.resolve(values.json ?? path.join(__dirname, 'results', 'latest.json')),
     noisy: values.noisy,
     workerSlots:
@@ -91,6 +144,12 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
   };
   if (options.rounds > options.events) throw new BenchOptionsError('--rounds must not exceed --events');
   return options;
+}
+
+function payloadOption(raw: string | undefined): DeliveryFeatures['payload'] {
+  if (raw === undefined || raw === 'example') return 'example';
+  if (raw === 'minimal') return 'minimal';
+  return integer('--payload', raw, 0, 64);
 }
 
 function integer(flag: string, raw: string | undefined, fallback: number, min: number): number {

@@ -2,7 +2,8 @@ import { endpointResolver } from '../src/db/webhooks';
 import { startDelivery } from '../src/emit/start-delivery';
 import { EVENT_DATA_EXAMPLES } from '../src/contract/event-data';
 import type { EventEnvelope } from '../src/contract/delivery';
-import { BENCH_EVENT_TYPE, type BenchEnvironment } from './environment';
+import { BENCH_EVENT_TYPE, type BenchEnvironment, type HooklineVariant } from './environment';
+import type { DeliveryFeatures } from './features';
 import { runClosedLoop, runOpenLoop, type ClosedLoopResult, type OpenLoopResult } from './load';
 import { summarize, type LatencySummary } from './stats';
 import type { trivialWorkflow } from './workflows';
@@ -22,6 +23,8 @@ export interface LatencyResult extends OpenLoopResult {
   events: number;
   /** startDelivery resolved → request received by the receiver: the figure with the target. */
   acceptedToReceived: LatencySummary;
+  /** The samples behind it, to pool several runs. */
+  acceptedToReceivedSamples: number[];
   /** startDelivery called → resolved: the start round trip. */
   callToAccepted: LatencySummary;
   /** startDelivery called → request received. */
@@ -30,6 +33,8 @@ export interface LatencyResult extends OpenLoopResult {
 
 export interface PhaseContext {
   env: BenchEnvironment;
+  /** The Hookline worker and client the deliveries go through; by default `env.hookline`. */
+  variant?: HooklineVariant;
   eager: boolean;
   /** Keeps workflow and event ids unique across phases. */
   prefix: string;
@@ -71,7 +76,7 @@ export async function saturateTrivial(
 
 /** Hookline deliveries through `startDelivery` with `concurrency` in flight, each awaited to its result. */
 export async function saturateHookline(
-  { env, eager, prefix }: PhaseContext,
+  { env, eager, prefix, variant = env.hookline }: PhaseContext,
   count: number,
   concurrency: number,
   onDone: () => void,
@@ -82,14 +87,14 @@ export async function saturateHookline(
     count,
     concurrency,
     async (index) => {
-      const event = benchEvent(env, `${prefix}-${index}`);
+      const event = benchEvent(env, `${prefix}-${index}`, variant.features.payload);
       const started = performance.now();
       starts.set(event.id, started);
       const { handle } = await startDelivery(
         { event },
         {
-          client: env.client,
-          taskQueue: env.hooklineTaskQueue,
+          client: variant.client,
+          taskQueue: variant.taskQueue,
           eagerStart: eager,
           resolveEndpoints: endpointResolver(env.db),
         },
@@ -115,7 +120,7 @@ export async function saturateHookline(
  * reaching the receiver.
  */
 export async function measureLatency(
-  { env, eager, prefix }: PhaseContext,
+  { env, eager, prefix, variant = env.hookline }: PhaseContext,
   ratePerSecond: number,
   count: number,
   onAccepted: () => void,
@@ -124,14 +129,14 @@ export async function measureLatency(
   const accepted = new Map<string, number>();
   const ids: string[] = [];
   const loop = await runOpenLoop(count, ratePerSecond, async (index) => {
-    const event = benchEvent(env, `${prefix}-${index}`);
+    const event = benchEvent(env, `${prefix}-${index}`, variant.features.payload);
     ids.push(event.id);
     calls.set(event.id, performance.now());
     await startDelivery(
       { event },
       {
-        client: env.client,
-        taskQueue: env.hooklineTaskQueue,
+        client: variant.client,
+        taskQueue: variant.taskQueue,
         eagerStart: eager,
         resolveEndpoints: endpointResolver(env.db),
       },
@@ -147,20 +152,72 @@ export async function measureLatency(
     ...loop,
     ratePerSecond,
     events: count,
-    acceptedToReceived: summarize(delays(accepted, env.receiver.arrivals)),
+    ...received(delays(accepted, env.receiver.arrivals)),
     callToAccepted: summarize(delays(calls, accepted)),
     callToReceived: summarize(delays(calls, env.receiver.arrivals)),
   };
 }
 
-function benchEvent(env: BenchEnvironment, id: string): EventEnvelope {
+/**
+ * Starts trivial workflows at a fixed rate (open loop) and times each from its start call resolving to
+ * its activity running: the ceiling's counterpart of {@link measureLatency}.
+ */
+export async function paceTrivial(
+  { env, eager, prefix }: PhaseContext,
+  ratePerSecond: number,
+  count: number,
+  onDone: () => void,
+): Promise<LatencyResult> {
+  const calls = new Map<string, number>();
+  const accepted = new Map<string, number>();
+  const ran = new Map<string, number>();
+  const loop = await runOpenLoop(count, ratePerSecond, async (index) => {
+    const workflowId = `${prefix}-${index}`;
+    calls.set(workflowId, performance.now());
+    const handle = await env.client.workflow.start<typeof trivialWorkflow>('trivialWorkflow', {
+      workflowId,
+      taskQueue: env.trivialTaskQueue,
+      args: [],
+      requestEagerStart: eager,
+    });
+    accepted.set(workflowId, performance.now());
+    await handle.result();
+    const at = env.trivialActivityRuns.get(workflowId);
+    if (at !== undefined) ran.set(workflowId, at);
+    onDone();
+  });
   return {
+    ...loop,
+    ratePerSecond,
+    events: count,
+    ...received(delays(accepted, ran)),
+    callToAccepted: summarize(delays(calls, accepted)),
+    callToReceived: summarize(delays(calls, ran)),
+  };
+}
+
+function received(samples: number[]) {
+  return { acceptedToReceived: summarize(samples), acceptedToReceivedSamples: samples };
+}
+
+function benchEvent(env: BenchEnvironment, id: string, payload: DeliveryFeatures['payload']): EventEnvelope {
+  const event: EventEnvelope = {
     id,
     type: BENCH_EVENT_TYPE,
     workspaceId: env.workspaceId,
     timestamp: new Date().toISOString(),
-    data: { ...EVENT_DATA_EXAMPLES[BENCH_EVENT_TYPE] },
+    data: payload === 'minimal' ? {} : { ...EVENT_DATA_EXAMPLES[BENCH_EVENT_TYPE] },
   };
+  if (typeof payload === 'number') {
+    const missing = payload - Buffer.byteLength(JSON.stringify(event)) - ',"padding":""'.length;
+    if (missing > 0) event.data = { ...event.data, padding: 'x'.repeat(missing) };
+  }
+  return event;
+}
+
+/** The size of the event JSON a delivery of these features carries, for reports. */
+export function benchEventBytes(env: BenchEnvironment, payload: DeliveryFeatures['payload']): number {
+  return Buffer.byteLength(JSON.stringify(benchEvent(env, 'evt_bench_size', payload)));
 }
 
 /** `to − from` for every key present in both maps. */

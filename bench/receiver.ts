@@ -5,6 +5,8 @@ export interface BenchReceiver {
   url: string;
   /** `performance.now()` at which the request for each `webhook-id` arrived (first arrival only). */
   arrivals: Map<string, number>;
+  /** Notes an arrival that took no request (the bench's runs with the POST off). */
+  arrived(webhookId: string): void;
   /** Every request, duplicates included. */
   requestCount(): number;
   /** Resolves once every id has arrived; rejects after `timeoutMs`. */
@@ -20,12 +22,14 @@ export async function startBenchReceiver(): Promise<BenchReceiver> {
   const arrivals = new Map<string, number>();
   let requests = 0;
   const waiters = new Set<() => void>();
+  const arrived = (id: string) => {
+    if (!arrivals.has(id)) arrivals.set(id, performance.now());
+    for (const wake of waiters) wake();
+  };
   const server = http.createServer((req, res) => {
-    const at = performance.now();
     requests++;
     const id = req.headers['webhook-id'];
-    if (typeof id === 'string' && !arrivals.has(id)) arrivals.set(id, at);
-    for (const wake of waiters) wake();
+    if (typeof id === 'string') arrived(id);
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-length': '0' });
@@ -37,6 +41,7 @@ export async function startBenchReceiver(): Promise<BenchReceiver> {
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     arrivals,
+    arrived,
     requestCount: () => requests,
     waitFor(ids, timeoutMs) {
       return new Promise((resolve, reject) => {

@@ -10,6 +10,9 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import cliProgress from 'cli-progress';
 import { cpuSpent, createCpuMeter, findChildPid, isRunning, type CpuMeter, type CpuSample } from './cpu';
 import { startBenchEnvironment, type BenchEnvironment } from './environment';
+import { ALL_ON, describeFeatures } from './features';
+import { measureProcessLayouts } from './processes';
+import { formatPrices, measurePrices, PRICED_VARIANTS, type PriceReport } from './price';
 import { formatNoisy, measureNoisyNeighbour } from './noisy';
 import { loadConfig } from '../src/shared/config';
 import { BenchOptionsError, USAGE, parseBenchOptions, type BenchOptions } from './options';
@@ -59,7 +62,7 @@ async function main(): Promise<number> {
 
   const startedAt = new Date();
   const began = performance.now();
-  const env = await startBenchEnvironment(log, { codec: options.codec });
+  const env = await startBenchEnvironment(log, options.price ? ALL_ON : options.features);
   const interrupt = () => {
     log('Interrupted: cleaning up …');
     void env.teardown().finally(() => process.exit(130));
@@ -75,12 +78,21 @@ async function main(): Promise<number> {
     void env.teardown().finally(() => process.exit(1));
   }, 1000);
   try {
+    if (options.price) {
+      const prices = await runPrices(env, options, serverPid);
+      const report: PriceReport = {
+        startedAt: startedAt.toISOString(),
+        durationSeconds: round1((performance.now() - began) / 1000),
+        ...prices,
+      };
+      process.stdout.write(formatPrices(report));
+      writeJson(options.json, report);
+      return report.errors.length > 0 ? 1 : 0;
+    }
     const report = await runPhases(env, options, startedAt, serverPid);
     report.durationSeconds = round1((performance.now() - began) / 1000);
     process.stdout.write(formatReport(report));
-    fs.mkdirSync(path.dirname(options.json), { recursive: true });
-    fs.writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
-    log(`Figures written to ${path.relative(process.cwd(), options.json)}`);
+    writeJson(options.json, report);
     return report.errors.length > 0 ? 1 : 0;
   } finally {
     clearInterval(watchdog);
@@ -88,6 +100,32 @@ async function main(): Promise<number> {
     process.off('SIGTERM', interrupt);
     await env.teardown();
   }
+}
+
+function writeJson(file: string, report: unknown): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  log(`Figures written to ${path.relative(process.cwd(), file)}`);
+}
+
+async function runPrices(env: BenchEnvironment, options: BenchOptions, serverPid: number | undefined) {
+  const meter = createCpuMeter(serverPid);
+  const { warmup } = options;
+  const variants = PRICED_VARIANTS.length;
+  const total = warmup + variants * Math.ceil(warmup / 2) + options.priceRounds * (variants + 1) * options.priceEvents;
+  return withBar(total, (bar) =>
+    measurePrices({
+      env,
+      eager: options.eager,
+      ratePerSecond: options.priceRate,
+      events: options.priceEvents,
+      rounds: options.priceRounds,
+      warmup,
+      withCpu: (phase) => withCpu(meter, phase),
+      progress: bar,
+      log,
+    }),
+  );
 }
 
 async function runPhases(
@@ -143,6 +181,20 @@ async function runPhases(
     return withCpu(meter, () => measureLatency(context('lat'), rate, latencyEvents, bar.tick));
   });
 
+  const processes = options.multiProcess
+    ? await withBar(options.processEvents * 2 + 2 * Math.min(100, Math.ceil(options.processEvents / 2)), (bar) =>
+        measureProcessLayouts({
+          env,
+          events: options.processEvents,
+          concurrency,
+          rounds: 2,
+          serverPid,
+          progress: bar,
+          log,
+        }),
+      )
+    : undefined;
+
   const ratio = hookline.perSecond / ceiling.perSecond;
   const p95 = latency.acceptedToReceived.p95;
   const cpuTotal = (c: { benchMs: number; serverMs?: number }) =>
@@ -174,7 +226,8 @@ async function runPhases(
     settings: {
       connection: 'one NativeConnection shared by the client and both workers',
       eagerStart: eager,
-      payloadCodec: options.codec ? 'AES-256-GCM, as deployed' : 'off (--no-codec)',
+      payloadCodec: options.features.codec ? 'AES-256-GCM, as deployed' : 'off (--no-codec)',
+      deliveryParts: describeFeatures(options.features),
       workerOptions: 'SDK defaults (createWorker for Hookline, Worker.create for the trivial workflow)',
       completion: 'each saturation workflow awaited with handle.result()',
       warmup: `${warmup} workflows of each kind`,
@@ -192,11 +245,12 @@ async function runPhases(
       ...(trivialCpu !== undefined && hooklineCpu !== undefined ? { cpuRatio: round3(trivialCpu / hooklineCpu) } : {}),
     },
     latency: latencyFigures(latency, latency.cpu),
+    ...(processes ? { processes } : {}),
     targets: {
       ratio: { target: `≥ ${TARGETS.minRatio}`, value: round3(ratio), pass: ratio >= TARGETS.minRatio },
       p95: { target: `≤ ${TARGETS.maxP95Ms} ms`, value: round1(p95), pass: p95 <= TARGETS.maxP95Ms },
     },
-    errors: [...ceilingRuns, ...hooklineRuns, latency].flatMap((r) => r.errors),
+    errors: [...[...ceilingRuns, ...hooklineRuns, latency].flatMap((r) => r.errors), ...(processes?.errors ?? [])],
   };
 }
 

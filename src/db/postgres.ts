@@ -39,11 +39,8 @@ export async function openPostgresStore(url: string, cipher: FieldCipher): Promi
     connectionString: url,
     max: POOL_SIZE,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-  });
-  // Set on each new connection rather than in its startup options, which the URL may carry already.
-  // The client runs it before any statement it is handed for.
-  pool.on('connect', (client) => {
-    client.query(`set lock_timeout = ${POSTGRES_LOCK_TIMEOUT_MS}`).catch(() => undefined);
+    // A startup parameter of every connection, so no statement ever runs without it.
+    lock_timeout: POSTGRES_LOCK_TIMEOUT_MS,
   });
   // A connection that breaks while idle in the pool (a server restart, a network cut) is dropped from
   // it and replaced at the next use, whose statement reports the outage; unhandled, it would end the process.
