@@ -42,6 +42,8 @@ export interface PricedRun {
   cpuMs?: number;
   /** Start accepted → request received (ceiling: → activity running). */
   latencyMs: LatencySummary;
+  /** Half the range of the runs' CPU per delivery: how far one run strays from another. */
+  cpuSpreadMs?: number;
   /** Runs' rates as fired, to show the open loop kept its pace. */
   firedPerSecond: number;
 }
@@ -52,6 +54,9 @@ export interface PricedVariant extends PricedRun {
   eventBytes: number;
   /** The ceiling's CPU per workflow ÷ this variant's: the saturation ratio a CPU-bound machine approaches. */
   cpuRatio?: number;
+  /** Events in the history of one delivery of this variant, and its size as JSON. */
+  historyEvents: number;
+  historyBytes: number;
   /** All on minus this variant, in ms of CPU per delivery: what the part switched off costs. */
   savedCpuMs?: number;
 }
@@ -127,8 +132,11 @@ export async function measurePrices(run: PriceRun): Promise<Omit<PriceReport, 's
   }
 
   const errors: string[] = [];
+  const histories: { events: number; bytes: number }[] = [];
   for (const [index, variant] of variants.entries()) {
-    errors.push(...(await checkVariant(variant, `pv${index + 1}r0-0`, env)));
+    const checked = await checkVariant(variant, `pv${index + 1}r0-0`, env);
+    errors.push(...checked.problems);
+    histories.push(checked.history);
   }
 
   const priced = (runs: readonly (LatencyResult & { cpu: CpuSample })[]): PricedRun => {
@@ -138,7 +146,11 @@ export async function measurePrices(run: PriceRun): Promise<Omit<PriceReport, 's
     const serverMs = runs.every((r) => r.cpu.serverMs !== undefined)
       ? per(runs.reduce((sum, r) => sum + (r.cpu.serverMs ?? 0), 0))
       : undefined;
+    const perRun = runs.map((r) => (r.cpu.benchMs + (r.cpu.serverMs ?? 0)) / r.events);
     return {
+      ...(serverMs === undefined
+        ? {}
+        : { cpuSpreadMs: Math.round(((Math.max(...perRun) - Math.min(...perRun)) / 2) * 10) / 10 }),
       cpuPerWorkflowMs: serverMs === undefined ? { benchMs } : { benchMs, serverMs },
       ...(serverMs === undefined ? {} : { cpuMs: Math.round((benchMs + serverMs) * 100) / 100 }),
       latencyMs: roundSummary(summarize(runs.flatMap((r) => r.acceptedToReceivedSamples))),
@@ -152,6 +164,8 @@ export async function measurePrices(run: PriceRun): Promise<Omit<PriceReport, 's
       label,
       features: describeFeatures(features),
       eventBytes: benchEventBytes(env, features.payload),
+      historyEvents: histories[index]?.events ?? 0,
+      historyBytes: histories[index]?.bytes ?? 0,
       ...figures,
       ...(ceiling.cpuMs !== undefined && figures.cpuMs !== undefined
         ? { cpuRatio: Math.round((ceiling.cpuMs / figures.cpuMs) * 1000) / 1000 }
@@ -178,7 +192,11 @@ export async function measurePrices(run: PriceRun): Promise<Omit<PriceReport, 's
  * Reads back the history of one delivery of a variant and says where it does not match what the
  * variant claims to switch off (or keep), so that the table can never price a part that still ran.
  */
-async function checkVariant(variant: HooklineVariant, eventId: string, env: BenchEnvironment): Promise<string[]> {
+async function checkVariant(
+  variant: HooklineVariant,
+  eventId: string,
+  env: BenchEnvironment,
+): Promise<{ problems: string[]; history: { events: number; bytes: number } }> {
   const { features } = variant;
   const workflowId = deliveryWorkflowId(env.workspaceId, eventId);
   const history = await variant.client.workflow.getHandle(workflowId).fetchHistory();
@@ -208,7 +226,7 @@ async function checkVariant(variant: HooklineVariant, eventId: string, env: Benc
   }
   if (scheduled.length !== 1)
     problems.push(`variant "${describeFeatures(features)}": ${scheduled.length} attempts in ${workflowId}`);
-  return problems;
+  return { problems, history: { events: events.length, bytes: Buffer.byteLength(JSON.stringify(history)) } };
 }
 
 function decodeUtf8(bytes: Uint8Array | null | undefined): string {
@@ -231,9 +249,11 @@ export function formatPrices(report: PriceReport): string {
     'event'.padStart(7),
     'CPU ms: bench + server'.padStart(23),
     'total'.padStart(6),
+    '±'.padStart(4),
     'saved'.padStart(6),
     'ceil ÷'.padStart(6),
     'p50 / p95 ms'.padStart(14),
+    'history'.padStart(16),
   ]);
   const c = report.ceiling;
   line([
@@ -241,9 +261,11 @@ export function formatPrices(report: PriceReport): string {
     '—'.padStart(7),
     cpu(c).padStart(23),
     (c.cpuMs?.toFixed(1) ?? '—').padStart(6),
+    (c.cpuSpreadMs?.toFixed(1) ?? '—').padStart(4),
     ''.padStart(6),
     '1.00'.padStart(6),
     latency(c).padStart(14),
+    ''.padStart(16),
   ]);
   for (const v of report.variants) {
     line([
@@ -251,17 +273,20 @@ export function formatPrices(report: PriceReport): string {
       formatBytes(v.eventBytes).padStart(7),
       cpu(v).padStart(23),
       (v.cpuMs?.toFixed(1) ?? '—').padStart(6),
+      (v.cpuSpreadMs?.toFixed(1) ?? '—').padStart(4),
       (v === report.variants[0] ? '' : (v.savedCpuMs?.toFixed(1) ?? '—')).padStart(6),
       (v.cpuRatio?.toFixed(2) ?? '—').padStart(6),
       latency(v).padStart(14),
+      `${v.historyEvents} ev, ${formatBytes(v.historyBytes)}`.padStart(16),
     ]);
   }
   rows.push(
     '',
-    '  CPU per delivery (per workflow for the ceiling) over each run and its 1 s tail.',
+    '  CPU per delivery (per workflow for the ceiling) over each run and its 1 s tail; ±: half the range of its runs.',
     '  saved: "all on" minus this variant, ms of CPU per delivery (negative: costs more).',
     "  ceil ÷: the ceiling's CPU per workflow ÷ this variant's, the throughput ratio a CPU-bound machine approaches.",
     '  p50 / p95: start accepted → request received (ceiling: → activity running).',
+    "  history: events and JSON size of one delivery's history, what the server writes for it.",
   );
   if (report.errors.length > 0) {
     rows.push('', `ERRORS (${report.errors.length}); the figures above are not to be trusted:`);

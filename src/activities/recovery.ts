@@ -75,7 +75,9 @@ export function createRecoveryActivities(deps: RecoveryActivityDeps): RecoveryAc
     const query = [
       `${SEARCH_ATTRIBUTES.workspaceId.name} = ${quote(workspaceId)}`,
       `${SEARCH_ATTRIBUTES.eventId.name} IN (${[...new Set(eventIds)].map(quote).join(', ')})`,
-      `${SEARCH_ATTRIBUTES.outcome.name} IN ('${DELIVERY_OUTCOMES.succeeded}', '${DELIVERY_OUTCOMES.failed}')`,
+      // Closed, and from after outcomes were recorded, so that its failed webhooks are listed.
+      `ExecutionStatus = 'Completed'`,
+      `${SEARCH_ATTRIBUTES.outcome.name} IN (${Object.values(DELIVERY_OUTCOMES).map((o) => `'${o}'`).join(', ')})`,
     ].join(' AND ');
     let token: string | null = null;
     do {

@@ -42,6 +42,13 @@ export const BATCHED_FAN_OUT_PATCH = 'batched-fan-out-v1';
 export const ATTEMPT_RECORDS_PATCH = 'attempt-records-v1';
 
 /**
+ * Marks workflows that, having delivered to every endpoint, close without upserting `succeeded`: an
+ * execution that completed without `HooklineOutcome = failed` succeeded. The happy path then pays no
+ * upsert (one Temporal action and one visibility write per delivery). See `patched`.
+ */
+export const OUTCOME_BY_STATUS_PATCH = 'outcome-by-status-v1';
+
+/**
  * Sent by a failed attempt that will be retried to the workflow that runs it, so that history holds
  * every attempt: Temporal keeps only the last failure of an activity it retries. The first attempt that
  * succeeds and the last that fails need no signal: their result and failure are in history.
@@ -105,8 +112,10 @@ export const SEARCH_ATTRIBUTES = {
   /** {@link DeliveryTrigger}, set at start. */
   trigger: defineSearchAttributeKey('HooklineTrigger', SearchAttributeType.KEYWORD),
   /**
-   * {@link DeliveryOutcomeName}: `pending` from the start, `retrying` from the first retried attempt, the
-   * final one at close.
+   * {@link DeliveryOutcomeName}: `pending` from the start, `retrying` from the first retried attempt,
+   * `failed` at close when any delivery failed. A delivery that succeeded everywhere keeps its last value
+   * and reads as succeeded by closing `Completed` (see {@link OUTCOME_BY_STATUS_PATCH}); workflows from
+   * before that patch upserted `succeeded`.
    */
   outcome: defineSearchAttributeKey('HooklineOutcome', SearchAttributeType.KEYWORD),
   /** At close, the webhooks of `HooklineWebhookIds` whose delivery failed: the dead letters. */

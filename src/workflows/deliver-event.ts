@@ -24,6 +24,7 @@ import {
   DELIVERY_RETRY_POLICY,
   INLINE_EVENT_BUDGET_BYTES,
   MAX_WEBHOOKS_PER_WORKFLOW,
+  OUTCOME_BY_STATUS_PATCH,
   SEARCH_ATTRIBUTES,
   attemptsOf,
   batchWorkflowId,
@@ -76,12 +77,21 @@ function recordAttempts(): void {
 }
 
 /**
+ * Whether a closing workflow records its outcome. One that delivered everywhere no longer does: closing
+ * `Completed` says it (the second patch). Workflows from before the first recorded nothing.
+ */
+function recordsOutcome(anyFailed: boolean): boolean {
+  if (!anyFailed && patched(OUTCOME_BY_STATUS_PATCH)) return false;
+  return patched(ATTEMPT_RECORDS_PATCH);
+}
+
+/**
  * Closing work of a delivery or batch workflow: its outcome and failed webhooks for search, and the
  * report of deliveries that failed for good (health and `delivery.exhausted`).
  */
 async function close(event: EventHeader, deliveries: DeliveryOutcome[], listsWebhooks: boolean): Promise<void> {
-  if (!patched(ATTEMPT_RECORDS_PATCH)) return;
   const failed = deliveries.filter((d) => d.outcome === 'failed');
+  if (!recordsOutcome(failed.length > 0)) return;
   upsertSearchAttributes([
     {
       key: SEARCH_ATTRIBUTES.outcome,
@@ -140,8 +150,8 @@ export async function deliverEventWorkflow(input: DeliverEventInput): Promise<De
   if (endpoints.length > MAX_WEBHOOKS_PER_WORKFLOW && patched(BATCHED_FAN_OUT_PATCH)) {
     const deliveries = await deliverInBatches(event, endpoints);
     // The batches list their failed webhooks and report them themselves.
-    if (patched(ATTEMPT_RECORDS_PATCH)) {
-      const failed = deliveries.some((d) => d.outcome === 'failed');
+    const failed = deliveries.some((d) => d.outcome === 'failed');
+    if (recordsOutcome(failed)) {
       upsertSearchAttributes([
         { key: SEARCH_ATTRIBUTES.outcome, value: failed ? DELIVERY_OUTCOMES.failed : DELIVERY_OUTCOMES.succeeded },
       ]);

@@ -192,6 +192,11 @@ describe('recovering what failed while a receiver was down', () => {
     await searchFinds(ws, `status=succeeded&webhookId=${down}`, eventIds);
     const recoveredItem = (await search(ws, `status=succeeded&webhookId=${down}`)).data[0];
     expect(recoveredItem?.trigger).toBe('recovery');
+    // A delivery that succeeded everywhere records no outcome at close: closing Completed says it.
+    const succeeded = await searchFinds(ws, 'status=succeeded&type=lead.created', eventIds);
+    expect(succeeded.data.map((item) => item.status)).toEqual(eventIds.map(() => 'succeeded'));
+    await searchFinds(ws, 'status=pending&type=lead.created', []);
+    await searchFinds(ws, 'status=retrying&type=lead.created', []);
 
     // A wider window finds nothing left to recover: each was delivered since.
     const wider = await api.request<RecoveryView>('POST', '/v1/recoveries', {

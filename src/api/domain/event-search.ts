@@ -60,13 +60,12 @@ export function deliveryQuery(workspaceId: string, search: DeliverySearch): stri
     case 'failed':
       conditions.push(webhook ? `${failedWebhookIds} = ${webhook}` : `${outcome} = '${DELIVERY_OUTCOMES.failed}'`);
       break;
-    case 'succeeded':
-      conditions.push(
-        webhook
-          ? `(${outcome} = '${DELIVERY_OUTCOMES.succeeded}' OR ${deliveredWebhookIds} = ${webhook})`
-          : `${outcome} = '${DELIVERY_OUTCOMES.succeeded}'`,
-      );
+    case 'succeeded': {
+      // Completed without failures; workflows from before outcome-by-status also say `succeeded`.
+      const everywhere = `(ExecutionStatus = 'Completed' AND ${outcome} != '${DELIVERY_OUTCOMES.failed}')`;
+      conditions.push(webhook ? `(${everywhere} OR ${deliveredWebhookIds} = ${webhook})` : everywhere);
       break;
+    }
   }
   return conditions.join(' AND ');
 }
@@ -128,12 +127,14 @@ export async function listDeliveries(
   return { executions, nextCursor: next ? encodeCursor({ token: next } satisfies SearchCursor) : null };
 }
 
-/** Workflows from before outcomes were recorded have none: their state then says what it can. */
+/**
+ * A running delivery is pending or retrying; a closed one failed if it says so, and otherwise succeeded
+ * if it completed (one that succeeded everywhere records no outcome at close, and workflows from before
+ * outcomes were recorded have none).
+ */
 function statusOf(outcome: string | undefined, running: boolean, completed: boolean): DeliveryStatus {
-  if (outcome === 'pending' || outcome === 'retrying' || outcome === 'succeeded' || outcome === 'failed') {
-    return outcome;
-  }
-  if (running) return 'pending';
+  if (running) return outcome === DELIVERY_OUTCOMES.retrying ? 'retrying' : 'pending';
+  if (outcome === DELIVERY_OUTCOMES.failed) return 'failed';
   return completed ? 'succeeded' : 'failed';
 }
 
