@@ -77,7 +77,9 @@ export function createRecoveryActivities(deps: RecoveryActivityDeps): RecoveryAc
       `${SEARCH_ATTRIBUTES.eventId.name} IN (${[...new Set(eventIds)].map(quote).join(', ')})`,
       // Closed, and from after outcomes were recorded, so that its failed webhooks are listed.
       `ExecutionStatus = 'Completed'`,
-      `${SEARCH_ATTRIBUTES.outcome.name} IN (${Object.values(DELIVERY_OUTCOMES).map((o) => `'${o}'`).join(', ')})`,
+      `${SEARCH_ATTRIBUTES.outcome.name} IN (${Object.values(DELIVERY_OUTCOMES)
+        .map((o) => `'${o}'`)
+        .join(', ')})`,
     ].join(' AND ');
     let token: string | null = null;
     do {
