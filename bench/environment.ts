@@ -15,6 +15,7 @@ import { EMBEDDED_SQLITE_PRAGMAS, startDevServer } from '../src/temporal-server/
 import { setUpEncryption, type Encryption } from '../src/runtime/encryption';
 import { startHookline } from '../src/runtime/start-hookline';
 import { loadConfig, type Config } from '../src/shared/config';
+import { freePort } from '../test/support/processes';
 import { createBenchActivities } from './activities';
 import { bundleFor, inMemorySender, startStripper, type DeliveryFeatures } from './features';
 import { startBenchReceiver, type BenchReceiver } from './receiver';
@@ -42,6 +43,8 @@ export interface HooklineVariant {
 export interface BenchEnvironment {
   /** The dev server's frontend, for Hookline processes started by the bench. */
   temporalAddress: string;
+  /** The dev server's Prometheus metrics, where it counts actions. */
+  metricsUrl: string;
   /** The keyring every Hookline worker and process of the bench encrypts with. */
   encryption: Encryption;
   /** Starts the trivial workflows; shares the workers' connection, as eager start needs. */
@@ -104,7 +107,8 @@ export async function startBenchEnvironment(
     });
     const dbFilename = path.join(dir, 'temporal.db');
     log(`Starting the Temporal dev server (${cli.source}) …`);
-    const env: TestWorkflowEnvironment = await startDevServer({ executable: cli.executable, dbFilename });
+    const metricsPort = await freePort();
+    const env: TestWorkflowEnvironment = await startDevServer({ executable: cli.executable, dbFilename, metricsPort });
     cleanups.push(() => env.teardown());
 
     const location = { dialect: 'sqlite', path: path.join(dir, 'hookline.db') } as const;
@@ -182,6 +186,7 @@ export async function startBenchEnvironment(
 
     return {
       temporalAddress: env.address,
+      metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
       encryption,
       client: new Client({ connection: env.nativeConnection, namespace: NAMESPACE }),
       namespace: NAMESPACE,

@@ -30,6 +30,8 @@ export interface BenchOptions {
   priceRate: number;
   /** Runs of each variant in the cost table. @default 3 */
   priceRounds: number;
+  /** Deliveries retried once, to count what a retry costs Temporal (a minute: the first retry's wait). @default true */
+  retryPhase: boolean;
   /** End with the multi-process phase: two APIs and two workers against one API and worker. @default true */
   multiProcess: boolean;
   /** Events emitted through the APIs in each layout of the multi-process phase. @default 600 */
@@ -65,6 +67,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --price-events N      events per run of the cost table (default 200)
   --price-rounds N      runs of each variant in the cost table (default 3)
 
+  --no-retry-phase      skip counting what a retry costs (20 deliveries whose first attempt fails; 1 minute)
   --no-multi-process    skip the last phase: two APIs and two worker processes on PostgreSQL against
                         one process serving both, events emitted over HTTP
   --process-events N    events in each layout of that phase (default 600)
@@ -107,6 +110,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
       'price-rate': { type: 'string' },
       'price-rounds': { type: 'string' },
       'multi-process': { type: 'boolean', default: true },
+      'retry-phase': { type: 'boolean', default: true },
       'process-events': { type: 'string' },
       json: { type: 'string' },
       noisy: { type: 'boolean', default: false },
@@ -136,6 +140,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
     priceRate: positive('--price-rate', values['price-rate'], 25),
     priceRounds: integer('--price-rounds', values['price-rounds'], 3, 1),
     multiProcess: values['multi-process'],
+    retryPhase: values['retry-phase'],
     processEvents: integer('--process-events', values['process-events'], 600, 1),
     json: path.resolve(values.json ?? path.join(__dirname, 'results', 'latest.json')),
     noisy: values.noisy,

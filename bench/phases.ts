@@ -159,6 +159,46 @@ export async function measureLatency(
 }
 
 /**
+ * Deliveries whose first attempt the receiver answers 500, so that each is retried once (a minute
+ * later, on Hookline's schedule), all started at once and awaited to their results.
+ */
+export async function deliverRetriedOnce(
+  { env, eager, prefix, variant = env.hookline }: PhaseContext,
+  count: number,
+  onDone: () => void,
+): Promise<{ completed: number; errors: string[]; workflowIds: string[] }> {
+  env.receiver.failFirstAttempt(`${prefix}-`);
+  const errors: string[] = [];
+  const workflowIds: string[] = [];
+  let completed = 0;
+  await Promise.all(
+    Array.from({ length: count }, async (_, index) => {
+      try {
+        const event = benchEvent(env, `${prefix}-${index}`, variant.features.payload);
+        const { handle, workflowId } = await startDelivery(
+          { event },
+          {
+            client: variant.client,
+            taskQueue: variant.taskQueue,
+            eagerStart: eager,
+            resolveEndpoints: endpointResolver(env.db),
+          },
+        );
+        workflowIds.push(workflowId);
+        const result = await handle.result();
+        const attempts = result.deliveries.map((d) => `${d.outcome} after ${d.attempts}`);
+        if (attempts.join() !== 'succeeded after 2') throw new Error(`event ${event.id}: ${attempts.join(', ')}`);
+        completed++;
+      } catch (err) {
+        errors.push(err instanceof Error ? err.message : String(err));
+      }
+      onDone();
+    }),
+  );
+  return { completed, errors, workflowIds };
+}
+
+/**
  * Starts trivial workflows at a fixed rate (open loop) and times each from its start call resolving to
  * its activity running: the ceiling's counterpart of {@link measureLatency}.
  */

@@ -7,6 +7,8 @@ export interface BenchReceiver {
   arrivals: Map<string, number>;
   /** Notes an arrival that took no request (the bench's runs with the POST off). */
   arrived(webhookId: string): void;
+  /** Answers 500 to the first request of every delivery whose `webhook-id` starts with `prefix`. */
+  failFirstAttempt(prefix: string): void;
   /** Every request, duplicates included. */
   requestCount(): number;
   /** Resolves once every id has arrived; rejects after `timeoutMs`. */
@@ -26,13 +28,23 @@ export async function startBenchReceiver(): Promise<BenchReceiver> {
     if (!arrivals.has(id)) arrivals.set(id, performance.now());
     for (const wake of waiters) wake();
   };
+  const failing: string[] = [];
+  const failed = new Set<string>();
   const server = http.createServer((req, res) => {
     requests++;
     const id = req.headers['webhook-id'];
-    if (typeof id === 'string') arrived(id);
+    let status = 200;
+    if (typeof id === 'string') {
+      if (!failed.has(id) && failing.some((prefix) => id.startsWith(prefix))) {
+        failed.add(id);
+        status = 500;
+      } else {
+        arrived(id);
+      }
+    }
     req.resume();
     req.on('end', () => {
-      res.writeHead(200, { 'content-length': '0' });
+      res.writeHead(status, { 'content-length': '0' });
       res.end();
     });
   });
@@ -42,6 +54,7 @@ export async function startBenchReceiver(): Promise<BenchReceiver> {
     url: `http://127.0.0.1:${port}/hooks`,
     arrivals,
     arrived,
+    failFirstAttempt: (prefix) => failing.push(prefix),
     requestCount: () => requests,
     waitFor(ids, timeoutMs) {
       return new Promise((resolve, reject) => {

@@ -1,6 +1,7 @@
 import type { CpuSample } from './cpu';
 import type { LatencyResult, SaturationResult } from './phases';
 import { formatProcessPhase, type ProcessPhaseReport } from './processes';
+import type { ActionsPerWorkflow, ExecutionCosts } from './temporal-counts';
 import { round1, roundSummary, summarize, type LatencySummary } from './stats';
 
 export const TARGETS = {
@@ -43,6 +44,16 @@ export interface LatencyFigures {
   cpuPerWorkflowMs: CpuPerWorkflow;
 }
 
+/** What one workflow of a kind costs Temporal: actions counted by the server, and one execution's history. */
+export type TemporalCost = ExecutionCosts & { actions: ActionsPerWorkflow };
+
+export interface TemporalCosts {
+  trivial: TemporalCost;
+  delivery: TemporalCost;
+  /** A delivery whose first attempt failed and whose second succeeded. */
+  retriedOnce?: TemporalCost;
+}
+
 export interface BenchReport {
   startedAt: string;
   durationSeconds: number;
@@ -64,6 +75,7 @@ export interface BenchReport {
     cpuRatio?: number;
   };
   latency: LatencyFigures;
+  temporal: TemporalCosts;
   /** The multi-process phase, unless skipped. */
   processes?: ProcessPhaseReport;
   targets: {
@@ -159,6 +171,26 @@ export function formatReport(report: BenchReport): string {
   kv('call → received', ms(lat.callToReceivedMs));
   kv('max schedule lag', `${fmt(lat.maxScheduleLagMs)} ms`);
   kv('CPU per event', cpu(lat.cpuPerWorkflowMs));
+
+  rows.push('', "Temporal, per workflow: actions (the server's own count, by type), history events, state transitions");
+  const costs: [string, TemporalCost | undefined][] = [
+    ['trivial workflow', report.temporal.trivial],
+    ['Hookline delivery', report.temporal.delivery],
+    ['delivery retried once', report.temporal.retriedOnce],
+  ];
+  for (const [label, cost] of costs) {
+    if (!cost) continue;
+    kv(
+      label,
+      `${cost.actions.total.toFixed(2)} actions, ${cost.historyEvents} events, ${cost.stateTransitions} state transitions`,
+    );
+    kv(
+      '',
+      Object.entries(cost.actions.byType)
+        .map(([type, n]) => `${type} ${n}`)
+        .join(', '),
+    );
+  }
 
   if (report.processes) rows.push(formatProcessPhase({ ...report.processes, errors: [] }).trimEnd());
 

@@ -16,7 +16,8 @@ import { formatPrices, measurePrices, PRICED_VARIANTS, type PriceReport } from '
 import { formatNoisy, measureNoisyNeighbour } from './noisy';
 import { loadConfig } from '../src/shared/config';
 import { BenchOptionsError, USAGE, parseBenchOptions, type BenchOptions } from './options';
-import { measureLatency, saturateHookline, saturateTrivial, type PhaseContext } from './phases';
+import { deliverRetriedOnce, measureLatency, saturateHookline, saturateTrivial, type PhaseContext } from './phases';
+import { actionsPer, executionCosts, poolActions, sampleActions, type ActionsPerWorkflow } from './temporal-counts';
 import {
   TARGETS,
   formatReport,
@@ -24,7 +25,9 @@ import {
   saturationFigures,
   type BenchReport,
   type MeasuredSaturation,
+  type TemporalCosts,
 } from './report';
+import { deliveryWorkflowId } from '../src/contract/delivery';
 import { round1 } from './stats';
 
 // Worker lifecycle chatter and the per-delivery info log would drown the progress bar.
@@ -157,20 +160,47 @@ async function runPhases(
   const ceilingSize = Math.ceil(events / rounds);
   const ceilingRuns: MeasuredSaturation[] = [];
   const hooklineRuns: MeasuredSaturation[] = [];
+  const ceilingActions: { actions: ActionsPerWorkflow; workflows: number }[] = [];
+  const hooklineActions: { actions: ActionsPerWorkflow; workflows: number }[] = [];
+  // What each run cost Temporal in actions, from the server's own counter.
+  const counted = async <T extends { completed: number }>(
+    into: { actions: ActionsPerWorkflow; workflows: number }[],
+    phase: () => Promise<T>,
+  ): Promise<T> => {
+    const before = await sampleActions(env.metricsUrl, env.namespace);
+    const result = await phase();
+    const after = await sampleActions(env.metricsUrl, env.namespace);
+    into.push({ actions: actionsPer(before, after, result.completed), workflows: result.completed });
+    return result;
+  };
   await withBar(events + (rounds + 1) * ceilingSize, async (bar) => {
     for (let round = 0; round <= rounds; round++) {
       bar.phase(`ceiling ${round + 1}/${rounds + 1}`);
       ceilingRuns.push(
-        await withCpu(meter, () => saturateTrivial(context(`ceil${round}`), ceilingSize, concurrency, bar.tick)),
+        await counted(ceilingActions, () =>
+          withCpu(meter, () => saturateTrivial(context(`ceil${round}`), ceilingSize, concurrency, bar.tick)),
+        ),
       );
       const size = sizes[round];
       if (size === undefined) break;
       bar.phase(`Hookline ${round + 1}/${rounds}`);
       hooklineRuns.push(
-        await withCpu(meter, () => saturateHookline(context(`sat${round}`), size, concurrency, bar.tick)),
+        await counted(hooklineActions, () =>
+          withCpu(meter, () => saturateHookline(context(`sat${round}`), size, concurrency, bar.tick)),
+        ),
       );
     }
   });
+  const temporal: TemporalCosts = {
+    trivial: {
+      actions: poolActions(ceilingActions),
+      ...(await executionCosts(env.client, 'ceil0-0')),
+    },
+    delivery: {
+      actions: poolActions(hooklineActions),
+      ...(await executionCosts(env.hookline.client, deliveryWorkflowId(env.workspaceId, 'sat0-0'))),
+    },
+  };
   const ceiling = saturationFigures(ceilingRuns);
   const hookline = saturationFigures(hooklineRuns);
 
@@ -180,6 +210,25 @@ async function runPhases(
     bar.phase(`latency at ${rate.toFixed(1)}/s`);
     return withCpu(meter, () => measureLatency(context('lat'), rate, latencyEvents, bar.tick));
   });
+
+  const retryErrors: string[] = [];
+  if (options.retryPhase) {
+    const count = 20;
+    await withBar(count, async (bar) => {
+      bar.phase('retried once (1 min)');
+      const before = await sampleActions(env.metricsUrl, env.namespace);
+      const retried = await deliverRetriedOnce(context('retry'), count, bar.tick);
+      const after = await sampleActions(env.metricsUrl, env.namespace);
+      retryErrors.push(...retried.errors);
+      const [first] = retried.workflowIds;
+      if (retried.completed > 0 && first) {
+        temporal.retriedOnce = {
+          actions: actionsPer(before, after, retried.completed),
+          ...(await executionCosts(env.hookline.client, first)),
+        };
+      }
+    });
+  }
 
   const processes = options.multiProcess
     ? await withBar(options.processEvents * 2 + 2 * Math.min(100, Math.ceil(options.processEvents / 2)), (bar) =>
@@ -245,12 +294,17 @@ async function runPhases(
       ...(trivialCpu !== undefined && hooklineCpu !== undefined ? { cpuRatio: round3(trivialCpu / hooklineCpu) } : {}),
     },
     latency: latencyFigures(latency, latency.cpu),
+    temporal,
     ...(processes ? { processes } : {}),
     targets: {
       ratio: { target: `≥ ${TARGETS.minRatio}`, value: round3(ratio), pass: ratio >= TARGETS.minRatio },
       p95: { target: `≤ ${TARGETS.maxP95Ms} ms`, value: round1(p95), pass: p95 <= TARGETS.maxP95Ms },
     },
-    errors: [...[...ceilingRuns, ...hooklineRuns, latency].flatMap((r) => r.errors), ...(processes?.errors ?? [])],
+    errors: [
+      ...[...ceilingRuns, ...hooklineRuns, latency].flatMap((r) => r.errors),
+      ...retryErrors,
+      ...(processes?.errors ?? []),
+    ],
   };
 }
 

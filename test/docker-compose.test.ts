@@ -25,6 +25,7 @@ interface Service {
   environment?: Record<string, string | number | null>;
   env_file?: unknown;
   ports?: string[];
+  expose?: string[];
   volumes?: (string | { source?: string })[];
   healthcheck?: { test?: string[] | string; disable?: boolean };
   stop_grace_period?: string;
@@ -146,11 +147,14 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('lets the worker scale: no container name, host name or published port', () => {
+  it('lets the worker scale: no container name, host name or published port; metrics on the network', () => {
     const worker = services.worker!;
     expect(worker.container_name).toBeUndefined();
     expect(worker.hostname).toBeUndefined();
     expect(worker.ports ?? []).toEqual([]);
+    // Its metrics reach a scraper on the compose network, never the host.
+    expect(worker.expose).toEqual(['9464']);
+    expect(worker.environment).toMatchObject({ HOST: '0.0.0.0', HOOKLINE_WORKER_METRICS_PORT: '9464' });
   });
 
   it('gives the worker more time to stop than it gives running attempts', () => {

@@ -561,7 +561,15 @@ const Check = z.enum(['ok', 'failing']);
 export const Readiness = z
   .object({
     status: z.enum(['ready', 'unavailable']),
-    checks: z.object({ sqlite: Check, temporal: Check }),
+    checks: z.object({
+      /** Hookline's database, SQLite or PostgreSQL. */
+      database: Check,
+      sqlite: Check.openapi({
+        deprecated: true,
+        description: 'The same as `database`, under the name it had before PostgreSQL; read `database`.',
+      }),
+      temporal: Check,
+    }),
   })
   .openapi('Readiness');
 export type ReadinessChecks = z.infer<typeof Readiness>['checks'];

@@ -793,6 +793,12 @@ export interface components {
     Readiness: {
       checks: {
         /** @enum {string} */
+        database: 'ok' | 'failing';
+        /**
+         * @deprecated
+         * @description The same as `database`, under the name it had before PostgreSQL; read `database`.
+         * @enum {string}
+         */
         sqlite: 'ok' | 'failing';
         /** @enum {string} */
         temporal: 'ok' | 'failing';

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { HttpSender } from '../activities/http';
 import type { TemporalDeps } from '../api/domain/temporal';
 import type { ApiServer } from '../api/server';
+import { keyringCursorSigner } from '../api/domain/cursor';
 import { startApi } from '../api/start-api';
 import { openDatabase, type Db } from '../db/client';
 import type { GuardOptions, Resolver } from '../security/network-guard';
@@ -153,6 +154,8 @@ export async function startHookline(options: StartHooklineOptions): Promise<Hook
         // Eager start hands the first task to a worker sharing the client's connection.
         eagerStart: worker !== undefined && options.temporal?.client === undefined,
         rpcTimeoutMs: options.api.rpcTimeoutMs,
+        // Every API process with the keyring accepts the others' cursors (several behind one address).
+        cursors: keyringCursorSigner(encryption.keyring),
       };
       const codec = {
         codec: encryption.codec,

@@ -45,6 +45,8 @@ export interface DevServerOptions {
   sqlitePragmas?: readonly string[];
   /** Attempts at starting before giving up; a busy 2-core machine can miss the SDK's start-up window. */
   startAttempts?: number;
+  /** Serve the server's Prometheus metrics on this port (the CLI picks one otherwise). */
+  metricsPort?: number;
   /** For the environment's own client (`env.client`), so it reads what encrypting workers write. */
   dataConverter?: DataConverter;
 }
@@ -69,6 +71,7 @@ export async function startDevServer(options: DevServerOptions): Promise<TestWor
             setting,
           ]),
           ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
+          ...(options.metricsPort === undefined ? [] : ['--metrics-port', String(options.metricsPort)]),
         ],
       },
       client: { dataConverter: options.dataConverter },

@@ -478,7 +478,7 @@ describe.each(STORES)('the events API on %s', (store) => {
         expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
         expect(refused.body).toMatchObject({ status: 503, type: 'urn:hookline:problem:temporal-unavailable' });
         expect(ready.status).toBe(503);
-        expect(ready.body.checks).toEqual({ sqlite: 'ok', temporal: 'failing' });
+        expect(ready.body.checks).toEqual({ database: 'ok', sqlite: 'ok', temporal: 'failing' });
       } finally {
         await unreachable.close();
         await connection.close();

@@ -496,7 +496,10 @@ describe.each(STORES)('the webhooks API on %s', (store) => {
       const ready = await api.request('GET', '/readyz');
 
       expect(health).toMatchObject({ status: 200, body: { status: 'ok' } });
-      expect(ready).toMatchObject({ status: 200, body: { status: 'ready', checks: { sqlite: 'ok', temporal: 'ok' } } });
+      expect(ready).toMatchObject({
+        status: 200,
+        body: { status: 'ready', checks: { database: 'ok', sqlite: 'ok', temporal: 'ok' } },
+      });
     });
 
     it('serves a valid OpenAPI 3.1 document that lists every route', async () => {

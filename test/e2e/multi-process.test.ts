@@ -85,6 +85,25 @@ describe('two workers and two APIs on one Temporal server and one PostgreSQL dat
     });
     expect(created.status).toBe(201);
     expect((await apis[1]('GET', `/v1/webhooks/${created.body.id}`)).status).toBe(200);
+    // A page cursor from one API is good on the other: both sign with a key from the shared keyring.
+    const another = await apis[1]<{ id: string }>('POST', '/v1/webhooks', {
+      url: `${receiver.url}/other`,
+      events: ['lead.updated'],
+    });
+    expect(another.status).toBe(201);
+    const firstPage = await apis[0]<{ data: { id: string }[]; nextCursor: string | null }>(
+      'GET',
+      '/v1/webhooks?limit=1',
+    );
+    expect(firstPage.body.nextCursor).toEqual(expect.any(String));
+    const secondPage = await apis[1]<{ data: { id: string }[] }>(
+      'GET',
+      `/v1/webhooks?limit=1&cursor=${encodeURIComponent(firstPage.body.nextCursor ?? '')}`,
+    );
+    expect(secondPage.status).toBe(200);
+    expect([...firstPage.body.data, ...secondPage.body.data].map((w) => w.id).sort()).toEqual(
+      [created.body.id, another.body.id].sort(),
+    );
 
     const emitted: string[] = [];
     for (let i = 0; i < EVENTS; i++) {

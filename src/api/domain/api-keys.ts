@@ -2,7 +2,7 @@ import { apiKeyStatus, createApiKey, listApiKeys, revokeApiKey } from '../../db/
 import type { Db } from '../../db/client';
 import type { ApiKey, ApiKeyScope } from '../../db/schema';
 import type { ApiKeyView, NewApiKeyView, Page } from '../schemas';
-import { pageAfterId } from './cursor';
+import { pageAfterId, type CursorSigner } from './cursor';
 import { NotFoundError } from './errors';
 
 /** What a key looks like from outside: never its hash. */
@@ -50,7 +50,7 @@ export async function createWorkspaceApiKey(
 export function listWorkspaceApiKeys(
   db: Db,
   workspaceId: string,
-  options: { limit: number; cursor?: string },
+  options: { limit: number; cursor?: string; cursors?: CursorSigner },
 ): Promise<Page<ApiKeyView>> {
   const now = new Date();
   return pageAfterId(

@@ -1,42 +1,63 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { EncryptionKeyring } from '../../security/keyring';
 import { ValidationError } from './errors';
 
 /**
  * Signs cursors, so that a cursor only ever carries what this API put in it. A delivery cursor holds
  * Temporal's own page token, which Temporal answers, when forged, with an opaque error only after the
- * SDK's retries: unsigned, a made-up cursor would cost seconds and a 503. The key lives as long as the
- * process: a cursor from before a restart is refused with a 400 that says to start again. (Several API
- * processes behind one address would need one key between them, for example derived from the keyring.)
+ * SDK's retries: unsigned, a made-up cursor would cost seconds and a 503.
  */
-const CURSOR_KEY = randomBytes(32);
+export interface CursorSigner {
+  /** Opaque, URL-safe pagination cursors: callers pass back what they were given, nothing else. */
+  encode(value: unknown): string;
+  /** The value of a cursor made by {@link encode} with the same key; anything else is a 400 on `cursor`. */
+  decode<T>(cursor: string, isValid: (value: unknown) => value is T): T;
+}
+
+/** Separates the cursor key from every other use of the keyring's keys. */
+const DERIVATION_LABEL = 'hookline page cursors v1';
 /** 128 bits of HMAC-SHA256: plenty against guessing, and a short cursor. */
 const SIGNATURE_BYTES = 16;
 
-const sign = (payload: string) =>
-  createHmac('sha256', CURSOR_KEY).update(payload).digest().subarray(0, SIGNATURE_BYTES);
+const FOREIGN_CURSOR =
+  'is not one this API made, or was made before a restart or a key rotation: start from the first page';
 
-const FOREIGN_CURSOR = 'is not one this API made, or is from before it restarted: start from the first page';
-
-/** Opaque, URL-safe pagination cursors: callers pass back what they were given, nothing else. */
-export function encodeCursor(value: unknown): string {
-  const payload = Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
-  return `${payload}.${sign(payload).toString('base64url')}`;
+/**
+ * Cursors signed under a key derived from the keyring's primary key: every API process holding the
+ * keyring (several behind one load balancer) accepts the cursors of the others. A rotation of the
+ * primary key ends the cursors made before it, which answer 400 and start again.
+ */
+export function keyringCursorSigner(keyring: EncryptionKeyring): CursorSigner {
+  const primary = keyring.keys.get(keyring.primaryKeyId);
+  if (!primary) throw new Error(`The primary key ${keyring.primaryKeyId} is missing from the keyring`);
+  return createCursorSigner(createHmac('sha256', primary).update(DERIVATION_LABEL).digest());
 }
 
-/** The value of a cursor made by {@link encodeCursor} in this process; anything else is a 400 on `cursor`. */
-export function decodeCursor<T>(cursor: string, isValid: (value: unknown) => value is T): T {
-  const [payload = '', signature = '', extra] = cursor.split('.');
-  const given = Buffer.from(signature, 'base64url');
-  const expected = sign(payload);
-  if (extra === undefined && given.length === expected.length && timingSafeEqual(given, expected)) {
-    try {
-      const value: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-      if (isValid(value)) return value;
-    } catch {
-      // Reported below like any other foreign cursor.
-    }
-  }
-  throw new ValidationError([{ field: 'cursor', message: FOREIGN_CURSOR }], 'query');
+/** Cursors that only this process accepts, for an API given no keyring; a restart ends them. */
+export const processCursorSigner: CursorSigner = createCursorSigner(randomBytes(32));
+
+function createCursorSigner(key: Buffer): CursorSigner {
+  const sign = (payload: string) => createHmac('sha256', key).update(payload).digest().subarray(0, SIGNATURE_BYTES);
+  return {
+    encode(value) {
+      const payload = Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+      return `${payload}.${sign(payload).toString('base64url')}`;
+    },
+    decode<T>(cursor: string, isValid: (value: unknown) => value is T): T {
+      const [payload = '', signature = '', extra] = cursor.split('.');
+      const given = Buffer.from(signature, 'base64url');
+      const expected = sign(payload);
+      if (extra === undefined && given.length === expected.length && timingSafeEqual(given, expected)) {
+        try {
+          const value: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+          if (isValid(value)) return value;
+        } catch {
+          // Reported below like any other foreign cursor.
+        }
+      }
+      throw new ValidationError([{ field: 'cursor', message: FOREIGN_CURSOR }], 'query');
+    },
+  };
 }
 
 interface AfterIdCursor {
@@ -51,16 +72,17 @@ const isAfterIdCursor = (value: unknown): value is AfterIdCursor =>
  * whether another page follows.
  */
 export async function pageAfterId<Row extends { id: string }, View>(
-  options: { limit: number; cursor?: string },
+  options: { limit: number; cursor?: string; cursors?: CursorSigner },
   list: (query: { limit: number; afterId?: string }) => Promise<Row[]>,
   toView: (row: Row) => View,
 ): Promise<{ data: View[]; nextCursor: string | null }> {
-  const afterId = options.cursor === undefined ? undefined : decodeCursor(options.cursor, isAfterIdCursor).after;
+  const cursors = options.cursors ?? processCursorSigner;
+  const afterId = options.cursor === undefined ? undefined : cursors.decode(options.cursor, isAfterIdCursor).after;
   const rows = await list({ limit: options.limit + 1, afterId });
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
   return {
     data: page.map(toView),
-    nextCursor: rows.length > options.limit && last ? encodeCursor({ after: last.id } satisfies AfterIdCursor) : null,
+    nextCursor: rows.length > options.limit && last ? cursors.encode({ after: last.id } satisfies AfterIdCursor) : null,
   };
 }

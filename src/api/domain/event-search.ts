@@ -11,7 +11,7 @@ import { optionalTsToDate } from '../../shared/temporal-sdk';
 import { quoteQueryValue as quote, searchAttributesOf } from '../../shared/visibility';
 import type { DeliveryStatus, EventSearchItemView, Page } from '../schemas';
 import type { DomainDeps } from './context';
-import { decodeCursor, encodeCursor } from './cursor';
+import { processCursorSigner } from './cursor';
 import { callTemporal, temporalUiUrl, type TemporalDeps } from './temporal';
 
 /** What a search of deliveries may filter on; every filter is a condition of the visibility query. */
@@ -97,7 +97,8 @@ export async function listDeliveries(
   limit: number,
   cursor: string | undefined,
 ): Promise<{ executions: ListedDelivery[]; nextCursor: string | null }> {
-  const token = cursor ? decodeCursor(cursor, isSearchCursor).token : undefined;
+  const cursors = temporal.cursors ?? processCursorSigner;
+  const token = cursor ? cursors.decode(cursor, isSearchCursor).token : undefined;
   const response = await callTemporal(temporal, () =>
     temporal.client.workflowService.listWorkflowExecutions({
       namespace: temporal.namespace,
@@ -124,7 +125,7 @@ export async function listDeliveries(
     };
   });
   const next = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64') : null;
-  return { executions, nextCursor: next ? encodeCursor({ token: next } satisfies SearchCursor) : null };
+  return { executions, nextCursor: next ? cursors.encode({ token: next } satisfies SearchCursor) : null };
 }
 
 /**

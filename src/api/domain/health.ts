@@ -12,8 +12,8 @@ export interface Readiness {
 }
 
 /**
- * Whether Hookline's database (SQLite or PostgreSQL; reported as `sqlite`, the check's name since
- * before PostgreSQL) and Temporal both answer.
+ * Whether Hookline's database (SQLite or PostgreSQL) and Temporal both answer. The database's check is
+ * also reported as `sqlite`, its name from before PostgreSQL, for probes written then.
  */
 export async function checkReadiness(deps: DomainDeps): Promise<Readiness> {
   const database = answersInTime(pingDatabase(deps.db));
@@ -24,9 +24,10 @@ export async function checkReadiness(deps: DomainDeps): Promise<Readiness> {
     () => true,
     () => false,
   );
-  const sqlite = await database;
-  const checks = { sqlite: sqlite ? 'ok' : 'failing', temporal: temporal ? 'ok' : 'failing' } as const;
-  return { ready: sqlite && temporal, checks };
+  const databaseAnswers = await database;
+  const databaseCheck = databaseAnswers ? 'ok' : 'failing';
+  const checks = { database: databaseCheck, sqlite: databaseCheck, temporal: temporal ? 'ok' : 'failing' } as const;
+  return { ready: databaseAnswers && temporal, checks };
 }
 
 /** True when the check answers true within the readiness timeout; a failure or a hang counts as false. */

@@ -3,6 +3,8 @@ import type { Client } from '@temporalio/client';
 import { someCause } from '../../shared/temporal-sdk';
 import { TemporalUnavailableError } from './errors';
 
+import type { CursorSigner } from './cursor';
+
 /** The API's view of Temporal: one long-lived client per process, passed in by the entry point. */
 export interface TemporalDeps {
   client: Client;
@@ -17,6 +19,8 @@ export interface TemporalDeps {
    * answers 503. Defaults to {@link DEFAULT_TEMPORAL_RPC_TIMEOUT_MS}.
    */
   rpcTimeoutMs?: number;
+  /** Signs every page cursor the API hands out; by default with a key of this process alone. */
+  cursors?: CursorSigner;
 }
 
 export const DEFAULT_TEMPORAL_RPC_TIMEOUT_MS = 5_000;

@@ -15,7 +15,7 @@ import { lockWorkspace } from '../../db/workspaces';
 import { checkDestination, type GuardOptions } from '../../security/network-guard';
 import type { Page, RotatedSecretView, WebhookView } from '../schemas';
 import type { DomainDeps } from './context';
-import { pageAfterId } from './cursor';
+import { pageAfterId, type CursorSigner } from './cursor';
 import { LimitExceededError, NotFoundError, ValidationError } from './errors';
 
 /** How long a replaced secret keeps signing deliveries, unless the rotation says otherwise. */
@@ -78,7 +78,7 @@ export async function getWebhook(db: Db, workspaceId: string, webhookId: string)
 export function listWorkspaceWebhooks(
   db: Db,
   workspaceId: string,
-  options: { limit: number; cursor?: string },
+  options: { limit: number; cursor?: string; cursors?: CursorSigner },
 ): Promise<Page<WebhookView>> {
   return pageAfterId(options, (query) => listWebhooks(db, workspaceId, query), toWebhookView);
 }

@@ -26,7 +26,7 @@ export const apiKeyRoutes: ApiRoute[] = [
     request: { query: ApiKeyListQuery },
     responses: { 200: { description: 'One page of keys; never the keys themselves.', schema: ApiKeyList } },
     handle: async ({ query, workspace, deps, reply }) =>
-      reply(200, await listWorkspaceApiKeys(deps.db, workspace.id, query)),
+      reply(200, await listWorkspaceApiKeys(deps.db, workspace.id, { ...query, cursors: deps.temporal.cursors })),
   }),
   defineRoute({
     method: 'delete',

@@ -59,7 +59,7 @@ export const webhookRoutes: ApiRoute[] = [
     request: { query: WebhookListQuery },
     responses: { 200: { description: 'One page of webhooks; secrets are not included.', schema: WebhookList } },
     handle: async ({ query, workspace, deps, reply }) =>
-      reply(200, await listWorkspaceWebhooks(deps.db, workspace.id, query)),
+      reply(200, await listWorkspaceWebhooks(deps.db, workspace.id, { ...query, cursors: deps.temporal.cursors })),
   }),
   defineRoute({
     method: 'get',
