@@ -4,6 +4,7 @@
  * Flags: see `npm run bench -- --help`.
  */
 import fs from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -29,6 +30,11 @@ import {
 } from './report';
 import { deliveryWorkflowId } from '../src/contract/delivery';
 import { round1 } from './stats';
+
+/** After a run, before its actions are read off the server's counter, which it publishes about once a second. */
+const COUNT_SETTLE_MS = 1_500;
+/** Time for the latency phase's last workflows to close after their requests arrived. */
+const LATENCY_TAIL_MS = 3_000;
 
 // Worker lifecycle chatter and the per-delivery info log would drown the progress bar.
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -169,6 +175,8 @@ async function runPhases(
   ): Promise<T> => {
     const before = await sampleActions(env.metricsUrl, env.namespace);
     const result = await phase();
+    // The server counts an action once its request is answered: let the last ones land in this run.
+    await sleep(COUNT_SETTLE_MS);
     const after = await sampleActions(env.metricsUrl, env.namespace);
     into.push({ actions: actionsPer(before, after, result.completed), workflows: result.completed });
     return result;
@@ -216,8 +224,11 @@ async function runPhases(
     const count = 20;
     await withBar(count, async (bar) => {
       bar.phase('retried once (1 min)');
+      // The latency phase waited for arrivals only: its workflows finish first, outside this count.
+      await sleep(LATENCY_TAIL_MS);
       const before = await sampleActions(env.metricsUrl, env.namespace);
       const retried = await deliverRetriedOnce(context('retry'), count, bar.tick);
+      await sleep(COUNT_SETTLE_MS);
       const after = await sampleActions(env.metricsUrl, env.namespace);
       retryErrors.push(...retried.errors);
       const [first] = retried.workflowIds;
