@@ -7,8 +7,9 @@ import { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EphemeralServerExecutable } from '../src/shared/temporal-sdk';
-import { openDatabase, type Db } from '../src/db/client';
-import { createWebhook } from '../src/db/webhooks';
+import { openDatabase } from '../src/db/client';
+import { createWebhook, endpointResolver } from '../src/db/webhooks';
+import type { EndpointResolver } from '../src/emit/start-delivery';
 import { createWorkspace } from '../src/db/workspaces';
 import { provisionTemporalCli } from '../src/temporal-server/provision';
 import { EMBEDDED_SQLITE_PRAGMAS, startDevServer } from '../src/temporal-server/servers';
@@ -55,8 +56,8 @@ export interface BenchEnvironment {
   /** Another Hookline worker on a task queue of its own, on the same server, database and receiver. */
   startVariant(features: DeliveryFeatures): Promise<HooklineVariant>;
   trivialTaskQueue: string;
-  /** Hookline's database, handed to `startDelivery` as the API does, so subscriptions resolve at emit time. */
-  db: Db;
+  /** Reads subscriptions from Hookline's database, handed to `startDelivery` as the API does. */
+  resolveEndpoints: EndpointResolver;
   workspaceId: string;
   webhookId: string;
   receiver: BenchReceiver;
@@ -193,7 +194,7 @@ export async function startBenchEnvironment(
       hookline,
       startVariant,
       trivialTaskQueue,
-      db: database.db,
+      resolveEndpoints: endpointResolver(database.db),
       workspaceId: workspace.id,
       webhookId: webhook.id,
       receiver,

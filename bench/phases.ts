@@ -1,4 +1,3 @@
-import { endpointResolver } from '../src/db/webhooks';
 import { startDelivery } from '../src/emit/start-delivery';
 import { EVENT_DATA_EXAMPLES } from '../src/contract/event-data';
 import type { EventEnvelope } from '../src/contract/delivery';
@@ -76,11 +75,12 @@ export async function saturateTrivial(
 
 /** Hookline deliveries through `startDelivery` with `concurrency` in flight, each awaited to its result. */
 export async function saturateHookline(
-  { env, eager, prefix, variant = env.hookline }: PhaseContext,
+  context: PhaseContext,
   count: number,
   concurrency: number,
   onDone: () => void,
 ): Promise<SaturationResult> {
+  const { env, prefix, variant = env.hookline } = context;
   const starts = new Map<string, number>();
   const toResult: number[] = [];
   const loop = await runClosedLoop(
@@ -90,15 +90,7 @@ export async function saturateHookline(
       const event = benchEvent(env, `${prefix}-${index}`, variant.features.payload);
       const started = performance.now();
       starts.set(event.id, started);
-      const { handle } = await startDelivery(
-        { event },
-        {
-          client: variant.client,
-          taskQueue: variant.taskQueue,
-          eagerStart: eager,
-          resolveEndpoints: endpointResolver(env.db),
-        },
-      );
+      const { handle } = await startBenchDelivery(context, event);
       const result = await handle.result();
       toResult.push(performance.now() - started);
       const failed = result.deliveries.filter((d) => d.outcome !== 'succeeded');
@@ -120,11 +112,12 @@ export async function saturateHookline(
  * reaching the receiver.
  */
 export async function measureLatency(
-  { env, eager, prefix, variant = env.hookline }: PhaseContext,
+  context: PhaseContext,
   ratePerSecond: number,
   count: number,
   onAccepted: () => void,
 ): Promise<LatencyResult> {
+  const { env, prefix, variant = env.hookline } = context;
   const calls = new Map<string, number>();
   const accepted = new Map<string, number>();
   const ids: string[] = [];
@@ -132,15 +125,7 @@ export async function measureLatency(
     const event = benchEvent(env, `${prefix}-${index}`, variant.features.payload);
     ids.push(event.id);
     calls.set(event.id, performance.now());
-    await startDelivery(
-      { event },
-      {
-        client: variant.client,
-        taskQueue: variant.taskQueue,
-        eagerStart: eager,
-        resolveEndpoints: endpointResolver(env.db),
-      },
-    );
+    await startBenchDelivery(context, event);
     accepted.set(event.id, performance.now());
     onAccepted();
   });
@@ -163,10 +148,11 @@ export async function measureLatency(
  * later, on Hookline's schedule), all started at once and awaited to their results.
  */
 export async function deliverRetriedOnce(
-  { env, eager, prefix, variant = env.hookline }: PhaseContext,
+  context: PhaseContext,
   count: number,
   onDone: () => void,
 ): Promise<{ completed: number; errors: string[]; workflowIds: string[] }> {
+  const { env, prefix, variant = env.hookline } = context;
   env.receiver.failFirstAttempt(`${prefix}-`);
   const errors: string[] = [];
   const workflowIds: string[] = [];
@@ -175,15 +161,7 @@ export async function deliverRetriedOnce(
     Array.from({ length: count }, async (_, index) => {
       try {
         const event = benchEvent(env, `${prefix}-${index}`, variant.features.payload);
-        const { handle, workflowId } = await startDelivery(
-          { event },
-          {
-            client: variant.client,
-            taskQueue: variant.taskQueue,
-            eagerStart: eager,
-            resolveEndpoints: endpointResolver(env.db),
-          },
-        );
+        const { handle, workflowId } = await startBenchDelivery(context, event);
         workflowIds.push(workflowId);
         const result = await handle.result();
         const attempts = result.deliveries.map((d) => `${d.outcome} after ${d.attempts}`);
@@ -234,6 +212,14 @@ export async function paceTrivial(
     callToAccepted: summarize(delays(calls, accepted)),
     callToReceived: summarize(delays(calls, ran)),
   };
+}
+
+/** One event through `startDelivery`, as the API emits it: subscriptions resolved here, at emit. */
+function startBenchDelivery({ env, eager, variant = env.hookline }: PhaseContext, event: EventEnvelope) {
+  return startDelivery(
+    { event },
+    { client: variant.client, taskQueue: variant.taskQueue, eagerStart: eager, resolveEndpoints: env.resolveEndpoints },
+  );
 }
 
 function received(samples: number[]) {

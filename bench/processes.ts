@@ -13,8 +13,7 @@ import { openDatabase } from '../src/db/client';
 import { formatKeyring } from '../src/security/keyring';
 import { createTestDatabase, startTestPostgres } from '../test/support/postgres';
 import { HooklineProcesses, hooklineEnv, waitUntilReady, type HooklineProcess } from '../test/support/processes';
-import type { BenchEnvironment } from './environment';
-import { BENCH_EVENT_TYPE } from './environment';
+import { BENCH_EVENT_TYPE, type BenchEnvironment } from './environment';
 import { EVENT_DATA_EXAMPLES } from '../src/contract/event-data';
 import { processCpuMs } from './cpu';
 import { runClosedLoop } from './load';
@@ -120,14 +119,14 @@ export async function measureProcessLayouts(run: ProcessPhaseRun): Promise<Proce
     const { apiKey } = await createWorkspaceKey(opened.db, 'bench-processes');
     const agent = new Agent({ connections: run.concurrency, keepAliveTimeout: 30_000 });
     cleanups.push(() => agent.close());
-    const call = (base: string, method: 'POST', route: string, body: unknown) =>
+    const post = (base: string, route: string, body: unknown) =>
       request(base + route, {
-        method,
+        method: 'POST',
         dispatcher: agent,
         headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-    const created = await call(layouts[0]?.apis[0] ?? '', 'POST', '/v1/webhooks', {
+    const created = await post(layouts[0]?.apis[0] ?? '', '/v1/webhooks', {
       url: env.receiver.url,
       events: [BENCH_EVENT_TYPE],
     });
@@ -152,7 +151,7 @@ export async function measureProcessLayouts(run: ProcessPhaseRun): Promise<Proce
         async (i) => {
           const id = `evt_bench_processes_${index}_${round}_${i}`;
           const base = layout.apis[i % layout.apis.length] as string;
-          const response = await call(base, 'POST', '/v1/events', {
+          const response = await post(base, '/v1/events', {
             id,
             type: BENCH_EVENT_TYPE,
             data: EVENT_DATA_EXAMPLES[BENCH_EVENT_TYPE],
